@@ -1,0 +1,12 @@
+//! The pure core: config, flow, outcome, messages. No web-sys, no clock, no randomness
+//! of its own; everything here compiles and is tested natively.
+
+pub mod catalog;
+pub mod config;
+pub mod config_parse;
+pub mod date;
+pub mod flow;
+pub mod i18n;
+pub mod outcome;
+pub mod reader;
+pub mod receipt;

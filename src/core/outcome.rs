@@ -1,0 +1,217 @@
+//! The outcome payload POSTed to the shop's endpoint (contract section 5), built purely
+//! from a decided flow plus the facts only the browser knows (id, clock, locale).
+
+use super::config::{Config, DiscountAmount, Effective, Span};
+use super::date::Ymd;
+use super::flow::{Decision, Flow, Step};
+use serde::Serialize;
+
+/// The payload schema.
+pub const OUTCOME_SCHEMA: &str = "cancel-flow/outcome@1";
+
+/// Facts from outside the pure core.
+#[derive(Debug, Clone)]
+pub struct Context {
+    /// UUID v4, the same on every retry.
+    pub id: String,
+    /// RFC 3339 UTC timestamp.
+    pub created_at: String,
+    /// Today in the person's local calendar.
+    pub today: Ymd,
+    /// The locale the flow was shown in.
+    pub locale: String,
+    /// Milliseconds from opening the flow to the decision.
+    pub elapsed_ms: u64,
+}
+
+/// `{unit, count}` on the wire.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SpanOut {
+    /// `day`, `week`, `month` or `year`.
+    pub unit: &'static str,
+    /// How many.
+    pub count: u32,
+}
+
+impl From<Span> for SpanOut {
+    fn from(s: Span) -> Self {
+        SpanOut { unit: s.unit.as_str(), count: s.count }
+    }
+}
+
+/// The `result` object.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum ResultOut {
+    /// Paused until `resume_on`.
+    Paused { duration: SpanOut, resume_on: String },
+    /// Moved from the plan to a tier.
+    Downgraded { from: String, to: String },
+    /// Fewer deliveries.
+    FrequencyReduced { count: u32, per: SpanOut },
+    /// Took a discount.
+    DiscountAccepted {
+        #[serde(skip_serializing_if = "Option::is_none")]
+        percent_off: Option<u32>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        amount_off_minor: Option<u64>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        currency: Option<String>,
+        months: u32,
+    },
+    /// Followed a link.
+    LinkFollowed { link_id: String },
+    /// Cancelled, effective on a date (null when the period end is not configured).
+    Cancelled { effective: &'static str, effective_on: Option<String> },
+    /// Closed without deciding.
+    Abandoned,
+}
+
+/// `customer` on the wire.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CustomerOut {
+    /// Customer id.
+    pub id: String,
+    /// Subscription id, when known.
+    pub subscription_id: Option<String>,
+}
+
+/// `survey` on the wire.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SurveyOut {
+    /// The chosen reason.
+    pub reason_id: String,
+    /// The comment, null when none was typed.
+    pub comment: Option<String>,
+}
+
+/// One entry of `offers`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct OfferOut {
+    /// The offer type (`pause`, `downgrade`, `frequency`, `discount`, `link`).
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    /// Whether it was the one accepted.
+    pub accepted: bool,
+}
+
+/// The whole payload.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Outcome {
+    /// Always `cancel-flow/outcome@1`.
+    pub schema: &'static str,
+    /// UUID v4.
+    pub id: String,
+    /// RFC 3339 UTC.
+    pub created_at: String,
+    /// The config's flow id.
+    pub flow_id: String,
+    /// Test outcome.
+    pub test: bool,
+    /// Who.
+    pub customer: CustomerOut,
+    /// The plan they had.
+    pub plan_id: String,
+    /// Locale shown.
+    pub locale: String,
+    /// What was decided.
+    pub result: ResultOut,
+    /// The survey answer, null when skipped.
+    pub survey: Option<SurveyOut>,
+    /// Every offer shown, in order.
+    pub offers: Vec<OfferOut>,
+    /// The opt-in.
+    pub keep_in_touch: bool,
+    /// The path taken.
+    pub steps: Vec<&'static str>,
+    /// Time to decide.
+    pub elapsed_ms: u64,
+}
+
+/// The date a cancellation takes effect.
+pub fn effective_on(config: &Config, effective: Effective, today: Ymd) -> Option<Ymd> {
+    match effective {
+        Effective::Immediately => Some(today),
+        Effective::PeriodEnd => config.cancel.period_end,
+    }
+}
+
+fn result_of(decision: &Decision, config: &Config, today: Ymd) -> ResultOut {
+    match decision {
+        Decision::Paused(span) => ResultOut::Paused { duration: (*span).into(), resume_on: today.add(*span).to_string() },
+        Decision::Downgraded(to) => ResultOut::Downgraded { from: config.plan.id.clone(), to: to.clone() },
+        Decision::FrequencyReduced(d) => ResultOut::FrequencyReduced { count: d.count, per: d.per.into() },
+        Decision::DiscountAccepted(amount, months) => match amount {
+            DiscountAmount::Percent(p) => ResultOut::DiscountAccepted {
+                percent_off: Some(*p),
+                amount_off_minor: None,
+                currency: None,
+                months: *months,
+            },
+            DiscountAmount::Amount { amount_minor, currency } => ResultOut::DiscountAccepted {
+                percent_off: None,
+                amount_off_minor: Some(*amount_minor),
+                currency: Some(currency.clone()),
+                months: *months,
+            },
+        },
+        Decision::LinkFollowed(id) => ResultOut::LinkFollowed { link_id: id.clone() },
+        Decision::Cancelled(e) => ResultOut::Cancelled {
+            effective: e.as_str(),
+            effective_on: effective_on(config, *e, today).map(|d| d.to_string()),
+        },
+    }
+}
+
+impl Outcome {
+    /// The outcome of a flow: its decision, or `abandoned` when none was made.
+    pub fn of(flow: &Flow, ctx: &Context) -> Outcome {
+        let config = flow.config();
+        let result = match flow.decision() {
+            Some(d) => result_of(d, config, ctx.today),
+            None => ResultOut::Abandoned,
+        };
+        let mut steps: Vec<&'static str> = flow
+            .path()
+            .iter()
+            .filter(|s| !matches!(s, Step::Loading | Step::Error | Step::Done))
+            .map(|s| s.as_str())
+            .collect();
+        if flow.decision().is_some() {
+            steps.push(Step::Done.as_str());
+        }
+        let comment = flow.comment().trim();
+        Outcome {
+            schema: OUTCOME_SCHEMA,
+            id: ctx.id.clone(),
+            created_at: ctx.created_at.clone(),
+            flow_id: config.flow_id.clone(),
+            test: config.test,
+            customer: CustomerOut { id: config.customer.id.clone(), subscription_id: config.customer.subscription_id.clone() },
+            plan_id: config.plan.id.clone(),
+            locale: ctx.locale.clone(),
+            result,
+            survey: flow.reason().map(|r| SurveyOut {
+                reason_id: r.to_string(),
+                comment: (!comment.is_empty()).then(|| comment.to_string()),
+            }),
+            offers: flow.offer_record().into_iter().map(|(k, accepted)| OfferOut { kind: k.as_str(), accepted }).collect(),
+            keep_in_touch: flow.keep_in_touch(),
+            steps,
+            elapsed_ms: ctx.elapsed_ms,
+        }
+    }
+
+    /// The JSON body.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+}
+
+/// Formats 16 random bytes as a UUID v4 string.
+pub fn uuid_v4(mut b: [u8; 16]) -> String {
+    b[6] = (b[6] & 0x0f) | 0x40;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    let hex = |r: std::ops::Range<usize>| b[r].iter().map(|x| format!("{x:02x}")).collect::<String>();
+    format!("{}-{}-{}-{}-{}", hex(0..4), hex(4..6), hex(6..8), hex(8..10), hex(10..16))
+}

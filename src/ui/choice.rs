@@ -1,0 +1,45 @@
+//! One radio choice (a reason, an offer option, an effective date) as a labelled card,
+//! and the fallback links shown when the widget cannot finish.
+
+use crate::core::config::Fallback;
+use leptos::prelude::*;
+
+/// A radio card: `part` and `data-*` on the label, the native radio inside (arrow keys
+/// move within the group by `name`).
+#[component]
+pub fn Choice(
+    /// `part` attribute (`reason`, `option`, `effective`).
+    part: &'static str,
+    /// Radio group name.
+    name: String,
+    /// `data-value` / `data-reason-id` value.
+    value: String,
+    /// Which data attribute carries the value.
+    #[prop(default = false)]
+    reason: bool,
+    /// Whether it is selected.
+    checked: Signal<bool>,
+    /// Called when chosen.
+    on_choose: Callback<()>,
+    /// The visible content.
+    children: Children,
+) -> impl IntoView {
+    let (data_value, data_reason) = if reason { (None, Some(value.clone())) } else { (Some(value.clone()), None) };
+    view! {
+        <label part=part class="choice" class:selected=move || checked.get() data-value=data_value data-reason-id=data_reason>
+            <input type="radio" name=name value=value prop:checked=move || checked.get() on:change=move |_| on_choose.run(()) />
+            <span class="choice-body">{children()}</span>
+        </label>
+    }
+}
+
+/// `[part=fallback]`: the shop's own way to cancel.
+#[component]
+pub fn FallbackLinks(fallback: Fallback, url_label: String, email_label: String) -> impl IntoView {
+    let url = fallback.url.map(|u| view! { <a href=u class="fallback-link" rel="noopener">{url_label}</a> });
+    let email = fallback.email.map(|e| {
+        let href = format!("mailto:{e}");
+        view! { <a href=href class="fallback-email">{email_label}</a> }
+    });
+    view! { <p part="fallback" class="fallback">{url}" "{email}</p> }
+}

@@ -1,0 +1,36 @@
+//! The error step: the outcome could not be delivered. Plain words, `[part=retry]`, and
+//! the fallback, so a person can always still cancel.
+
+use super::choice::FallbackLinks;
+use super::Title;
+use crate::web::controller::{DeliveryProblem, Ui};
+use leptos::prelude::*;
+
+/// The delivery error step.
+#[component]
+pub fn DeliveryError() -> impl IntoView {
+    let ui = expect_context::<Ui>();
+    let msgs = ui.msgs.clone();
+    let problem = move || match ui.problem.get() {
+        Some(DeliveryProblem::Status(s)) => msgs.t("error.status", &[("status", &s.to_string())]),
+        _ => msgs.t("error.network", &[]),
+    };
+    let fb = ui.config.fallback.clone();
+    let email = fb.email.clone().unwrap_or_default();
+    let retry = ui.retry;
+    view! {
+        <div part="error" class="error" role="alert">
+            <Title text=ui.msgs.t("error.title", &[]) />
+            <p>{ui.msgs.t("error.body", &[])}</p>
+            <p class="hint">{problem}</p>
+        </div>
+        <div class="actions">
+            <button type="button" part="retry" class="primary" on:click=move |_| retry.run(())>{ui.msgs.t("error.retry", &[])}</button>
+        </div>
+        <FallbackLinks
+            fallback=fb
+            url_label=ui.msgs.t("error.fallback_url", &[])
+            email_label=ui.msgs.t("error.fallback_email", &[("email", &email)])
+        />
+    }
+}

@@ -1,0 +1,120 @@
+//! Leptos views, one per step, small and declarative. They read the flow through
+//! signals and send `Action`s; every rule lives in `core::flow`.
+
+pub mod choice;
+pub mod config_error;
+pub mod confirm;
+pub mod done;
+pub mod error;
+pub mod offers;
+pub mod survey;
+
+use crate::core::flow::Step;
+use crate::web::controller::Ui;
+use leptos::html::Dialog;
+use leptos::prelude::*;
+
+/// The id of the current step's heading (labels the dialog).
+pub const TITLE_ID: &str = "cf-title";
+
+/// The root: a modal `<dialog>` or an inline region, with the current step inside.
+#[component]
+pub fn App(theme: &'static str) -> impl IntoView {
+    let ui = expect_context::<Ui>();
+    let flow = ui.flow;
+    let step = move || flow.with(|f| f.step());
+    let body = move || match step() {
+        Step::Survey => view! { <survey::Survey /> }.into_any(),
+        Step::Offers => view! { <offers::Offers /> }.into_any(),
+        Step::Confirm => view! { <confirm::Confirm /> }.into_any(),
+        Step::Done => view! { <done::Done /> }.into_any(),
+        Step::Error => view! { <error::DeliveryError /> }.into_any(),
+        Step::Loading => view! { <Loading /> }.into_any(),
+    };
+    let close_label = ui.msgs.t("dialog.close", &[]);
+    let cancel_label = ui.msgs.t("cancel", &[]);
+    let (act, close) = (ui.act, ui.close);
+    let inner = view! {
+        <Show when=move || ui.modal>
+            <button type="button" part="close" class="close" aria-label=close_label.clone() on:click=move |_| close.run(())>
+                <span aria-hidden="true">"×"</span>
+            </button>
+        </Show>
+        <div class="body">{body}</div>
+        <Show when=move || flow.with(|f| f.shows_cancel())>
+            <div class="foot">
+                <button type="button" part="cancel" class="link-danger" on:click=move |_| act.run(crate::core::flow::Action::Cancel)>
+                    {cancel_label.clone()}
+                </button>
+            </div>
+        </Show>
+    };
+    let lang = ui.msgs.locale.clone();
+    let outer_lang = lang.clone();
+    let dir = ui.dir;
+    if ui.modal {
+        let dialog = NodeRef::<Dialog>::new();
+        let open = ui.open;
+        Effect::new(move |_| {
+            let want = open.get();
+            if let Some(d) = dialog.get() {
+                if want && !d.open() {
+                    let _ = d.show_modal();
+                } else if !want && d.open() {
+                    d.close();
+                }
+            }
+        });
+        view! {
+            <div class="cf" data-theme=theme lang=outer_lang dir=dir>
+                <dialog
+                    node_ref=dialog
+                    part="dialog"
+                    class="dialog"
+                    role="dialog"
+                    aria-modal="true"
+                    aria-labelledby=TITLE_ID
+                    lang=lang
+                    dir=dir
+                    data-step=move || step().as_str()
+                    on:keydown=move |ev| {
+                        if ev.key() == "Escape" {
+                            ev.prevent_default();
+                            close.run(());
+                        }
+                    }
+                >
+                    {inner}
+                </dialog>
+            </div>
+        }
+        .into_any()
+    } else {
+        view! {
+            <div class="cf" data-theme=theme lang=outer_lang dir=dir>
+                <section part="dialog" class="dialog inline" role="region" aria-labelledby=TITLE_ID lang=lang dir=dir data-step=move || step().as_str()>
+                    {inner}
+                </section>
+            </div>
+        }
+        .into_any()
+    }
+}
+
+/// A step heading that receives focus when the step appears.
+#[component]
+pub fn Title(text: String) -> impl IntoView {
+    view! { <h2 id=TITLE_ID part="title" class="title" tabindex="-1" data-focus-heading="">{text}</h2> }
+}
+
+/// Shown while the outcome is on its way.
+#[component]
+fn Loading() -> impl IntoView {
+    let ui = expect_context::<Ui>();
+    view! {
+        <div class="loading" aria-busy="true">
+            <Title text=ui.msgs.t("loading.title", &[]) />
+            <div class="spinner" aria-hidden="true"></div>
+        </div>
+    }
+}

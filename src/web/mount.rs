@@ -1,0 +1,175 @@
+//! The wasm-bindgen entry point `embed.js` calls: `mount(host, container, configText,
+//! options)` parses and validates the config, resolves the locale, renders the flow (or
+//! the config error with the fallback) into the shadow root, and returns a `Handle`.
+
+use crate::core::config::Fallback;
+use crate::core::config_parse::{parse_config, salvage_fallback, Overrides};
+use crate::core::i18n::{negotiate, Messages};
+use crate::ui;
+use crate::web::controller::{settle_once, Shell};
+use crate::web::events::{emit, json_str};
+use crate::web::{env, outbox};
+use leptos::prelude::*;
+use std::any::Any;
+use std::cell::Cell;
+use std::rc::Rc;
+use std::sync::Arc;
+use wasm_bindgen::prelude::*;
+use web_sys::HtmlElement;
+
+/// A mounted flow, owned by the `<cancel-flow>` element.
+#[wasm_bindgen]
+pub struct Handle {
+    shell: Option<Rc<Shell>>,
+    view: Option<Box<dyn Any>>,
+}
+
+#[wasm_bindgen]
+impl Handle {
+    /// Opens the modal (no-op inline or after a config error).
+    pub fn open(&self) {
+        if let Some(s) = &self.shell {
+            s.open();
+        }
+    }
+
+    /// Closes the modal as if the person pressed close.
+    pub fn close(&self) {
+        if let Some(s) = &self.shell {
+            s.close();
+        }
+    }
+
+    /// Whether the config was valid.
+    #[wasm_bindgen(getter)]
+    pub fn ok(&self) -> bool {
+        self.shell.is_some()
+    }
+
+    /// Tears the view down and stops background work.
+    pub fn unmount(&mut self) {
+        if let Some(s) = self.shell.take() {
+            s.teardown();
+        }
+        self.view.take();
+    }
+}
+
+fn get_str(o: &JsValue, key: &str) -> Option<String> {
+    js_sys::Reflect::get(o, &JsValue::from_str(key)).ok().and_then(|v| v.as_string())
+}
+
+fn overrides(attrs: &JsValue) -> Overrides {
+    let g = |k| get_str(attrs, k).filter(|s| !s.is_empty());
+    Overrides {
+        endpoint: g("endpoint"),
+        locale: g("locale"),
+        customer_id: g("customer-id"),
+        subscription_id: g("subscription-id"),
+        token: g("token"),
+        theme: g("theme"),
+    }
+}
+
+/// The built-in locale to show: the requested one (attribute or config), else the page's
+/// languages; English when nothing matches (with a warning for an explicit request).
+fn resolve_locale(requested: Option<&str>) -> (String, Option<String>) {
+    if let Some(r) = requested {
+        return match negotiate([r]) {
+            Some(code) => (code.to_string(), None),
+            None => ("en".into(), Some(format!("cancel-flow: locale \"{r}\" has no built-in messages; using English"))),
+        };
+    }
+    let page = env::page_languages();
+    (negotiate(page.iter().map(String::as_str)).unwrap_or("en").to_string(), None)
+}
+
+/// Mounts a flow into `container` (inside `host`'s shadow root).
+///
+/// `options`: `{ display: "modal"|"inline", api: bool, loadError?: string,
+/// attrs: {endpoint, locale, "customer-id", "subscription-id", token, theme},
+/// settle?: (ok, value) => void, trigger?: HTMLElement }`.
+#[wasm_bindgen]
+pub fn mount(host: HtmlElement, container: HtmlElement, config_text: String, options: JsValue) -> Handle {
+    outbox::flush();
+    let attrs = js_sys::Reflect::get(&options, &JsValue::from_str("attrs")).unwrap_or(JsValue::UNDEFINED);
+    let over = overrides(&attrs);
+    let modal = get_str(&options, "display").as_deref() != Some("inline");
+    let api = js_sys::Reflect::get(&options, &JsValue::from_str("api")).ok().and_then(|v| v.as_bool()).unwrap_or(false);
+    let settle = js_sys::Reflect::get(&options, &JsValue::from_str("settle")).ok().and_then(|v| v.dyn_into().ok());
+    let trigger: Option<HtmlElement> =
+        js_sys::Reflect::get(&options, &JsValue::from_str("trigger")).ok().and_then(|v| v.dyn_into().ok());
+
+    let parsed = match get_str(&options, "loadError") {
+        Some(e) => Err(e),
+        None => parse_config(&config_text, &over).map_err(|e| e.to_string()),
+    };
+    let config = match parsed {
+        Ok(p) => {
+            for w in &p.warnings {
+                web_sys::console::warn_1(&JsValue::from_str(&format!("cancel-flow: {w}")));
+            }
+            p.config
+        }
+        Err(message) => {
+            let fallback = salvage_fallback(&config_text);
+            return mount_config_error(host, container, message, fallback, over.locale, modal && api, settle);
+        }
+    };
+
+    let (locale, warning) = resolve_locale(over.locale.as_deref().or(config.locale.as_deref()));
+    if let Some(w) = warning {
+        web_sys::console::warn_1(&JsValue::from_str(&w));
+    }
+    let msgs = Messages::new(&locale, Some(&config));
+    if let Some(t) = &trigger {
+        t.set_text_content(Some(&msgs.t("trigger", &[])));
+    }
+    let config = Arc::new(config);
+    let flow_id = config.flow_id.clone();
+    let slot: Rc<Cell<Option<Rc<Shell>>>> = Rc::new(Cell::new(None));
+    let out = slot.clone();
+    let (h, c) = (host.clone(), container.clone());
+    let theme = config.theme.as_str();
+    let view = mount_to(container, move || {
+        let shell = Shell::new(h, c, config, msgs, modal, settle);
+        let ui = shell.ui.clone();
+        out.set(Some(shell));
+        provide_context(ui);
+        ui::App(ui::AppProps { theme })
+    });
+    let shell = slot.take();
+    emit(&host, "ready", &format!("{{\"flow_id\":{}}}", json_str(&flow_id)));
+    if let Some(s) = &shell {
+        if !modal {
+            s.open_inline();
+        }
+    }
+    Handle { shell, view: Some(Box::new(view)) }
+}
+
+fn mount_config_error(
+    host: HtmlElement,
+    container: HtmlElement,
+    message: String,
+    fallback: Fallback,
+    locale: Option<String>,
+    as_dialog: bool,
+    settle: Option<js_sys::Function>,
+) -> Handle {
+    let full = message;
+    web_sys::console::error_1(&JsValue::from_str(&format!("cancel-flow: {full}")));
+    let (locale, _) = resolve_locale(locale.as_deref());
+    let msgs = Messages::new(&locale, None);
+    let h = host.clone();
+    let view = mount_to(container, move || ui::config_error::ConfigError(ui::config_error::ConfigErrorProps {
+        msgs,
+        fallback,
+        as_dialog,
+        on_close: Box::new(move || emit(&h, "close", "{}")),
+    }));
+    let detail = format!("{{\"kind\":\"config\",\"message\":{}}}", json_str(&full));
+    emit(&host, "error", &detail);
+    settle_once(&settle, &Cell::new(false), false, &js_sys::JSON::parse(&detail).unwrap_or(JsValue::NULL));
+    Handle { shell: None, view: Some(Box::new(view)) }
+}
