@@ -187,10 +187,11 @@ fn is_email(s: &str) -> bool {
 }
 
 fn is_localhost(rest: &str) -> bool {
-    let host = rest.split(['/', '?', '#']).next().unwrap_or("");
-    let host = host.rsplit_once(':').filter(|(h, p)| !h.ends_with(']') || p.is_empty()).map_or(host, |(h, p)| {
-        if p.bytes().all(|c| c.is_ascii_digit()) { h } else { host }
-    });
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let host = match authority.strip_prefix('[') {
+        Some(v6) => v6.split(']').next().map(|h| if h == "::1" { "[::1]" } else { "" }).unwrap_or(""),
+        None => authority.split(':').next().unwrap_or(""),
+    };
     matches!(host, "localhost" | "127.0.0.1" | "[::1]") || host.ends_with(".localhost")
 }
 

@@ -141,6 +141,9 @@ impl<'a, F: Formats> Words<'a, F> {
 
     /// "20 of 50 weeks" (or "8 deliveries every 2 months" for longer units).
     pub fn deliveries(&self, d: Deliveries) -> String {
+        if d.count == d.per.count && matches!(d.per.unit, Unit::Day | Unit::Week) {
+            return self.t(&format!("deliveries.each.{}", d.per.unit.as_str()));
+        }
         let count = self.fmt.number(d.count as u64);
         let key = if matches!(d.per.unit, Unit::Day | Unit::Week) && d.count <= d.per.count {
             "deliveries.of"

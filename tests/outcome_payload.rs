@@ -1,0 +1,217 @@
+//! The outcome payload (contract section 5), exactly, for every result type; and the
+//! receipt that the done step shows for it.
+
+use cancel_flow::core::config::{Effective, OfferKind};
+use cancel_flow::core::config_parse::{parse_config, Overrides};
+use cancel_flow::core::date::Ymd;
+use cancel_flow::core::flow::{Action, Flow};
+use cancel_flow::core::i18n::{Messages, PlainFormats, Words};
+use cancel_flow::core::outcome::{uuid_v4, Context, Outcome};
+use cancel_flow::core::receipt::receipt;
+use serde_json::{json, Value};
+use std::sync::Arc;
+
+fn flow(edit: impl FnOnce(&mut Value)) -> Flow {
+    let text = std::fs::read_to_string(format!("{}/tests/fixtures/meal-box.json", env!("CARGO_MANIFEST_DIR"))).unwrap();
+    let mut v: Value = serde_json::from_str(&text).unwrap();
+    edit(&mut v);
+    Flow::new(Arc::new(parse_config(&v.to_string(), &Overrides::default()).unwrap().config), 7)
+}
+
+fn ctx() -> Context {
+    Context {
+        id: "9f1c0c8e-3c1b-4a57-9d0e-6f1a4f2b7a10".into(),
+        created_at: "2026-11-25T10:04:12.345Z".into(),
+        today: Ymd::parse("2026-11-25").unwrap(),
+        locale: "en".into(),
+        elapsed_ms: 41234,
+    }
+}
+
+fn payload(f: &Flow) -> Value {
+    serde_json::from_str(&Outcome::of(f, &ctx()).to_json()).unwrap()
+}
+
+fn envelope(result: Value, survey: Value, offers: Value, keep: bool, steps: Value) -> Value {
+    json!({
+        "schema": "cancel-flow/outcome@1",
+        "id": "9f1c0c8e-3c1b-4a57-9d0e-6f1a4f2b7a10",
+        "created_at": "2026-11-25T10:04:12.345Z",
+        "flow_id": "meal-box-2026",
+        "test": false,
+        "customer": { "id": "cus_1001", "subscription_id": "sub_5001" },
+        "plan_id": "family",
+        "locale": "en",
+        "result": result,
+        "survey": survey,
+        "offers": offers,
+        "keep_in_touch": keep,
+        "steps": steps,
+        "elapsed_ms": 41234
+    })
+}
+
+#[test]
+fn paused() {
+    let mut f = flow(|_| {});
+    f.apply(Action::ChooseReason("too_much".into()));
+    f.apply(Action::Next);
+    f.apply(Action::ChooseOption(OfferKind::Pause, "4-week".into()));
+    f.apply(Action::Accept(OfferKind::Pause));
+    assert_eq!(
+        payload(&f),
+        envelope(
+            json!({"type": "paused", "duration": {"unit": "week", "count": 4}, "resume_on": "2026-12-23"}),
+            json!({"reason_id": "too_much", "comment": null}),
+            json!([{"type": "frequency", "accepted": false}, {"type": "pause", "accepted": true}]),
+            false,
+            json!(["survey", "offers", "done"]),
+        )
+    );
+}
+
+#[test]
+fn pause_in_months_resumes_on_the_same_day() {
+    let mut f = flow(|_| {});
+    f.apply(Action::Skip);
+    f.apply(Action::ChooseOption(OfferKind::Pause, "2-month".into()));
+    f.apply(Action::Accept(OfferKind::Pause));
+    assert_eq!(payload(&f)["result"]["resume_on"], "2027-01-25");
+}
+
+#[test]
+fn downgraded_with_comment() {
+    let mut f = flow(|_| {});
+    f.apply(Action::ChooseReason("too_expensive".into()));
+    f.apply(Action::SetComment("  money is tight  ".into()));
+    f.apply(Action::Next);
+    f.apply(Action::ChooseOption(OfferKind::Downgrade, "couple".into()));
+    f.apply(Action::Accept(OfferKind::Downgrade));
+    let p = payload(&f);
+    assert_eq!(p["result"], json!({"type": "downgraded", "from": "family", "to": "couple"}));
+    assert_eq!(p["survey"], json!({"reason_id": "too_expensive", "comment": "money is tight"}));
+    assert_eq!(
+        p["offers"],
+        json!([{"type": "frequency", "accepted": false}, {"type": "downgrade", "accepted": true}, {"type": "pause", "accepted": false}])
+    );
+}
+
+#[test]
+fn frequency_reduced() {
+    let mut f = flow(|_| {});
+    f.apply(Action::Skip);
+    f.apply(Action::ChooseOption(OfferKind::Frequency, "20-per-50-week".into()));
+    f.apply(Action::Accept(OfferKind::Frequency));
+    let p = payload(&f);
+    assert_eq!(p["result"], json!({"type": "frequency_reduced", "count": 20, "per": {"unit": "week", "count": 50}}));
+    assert_eq!(p["survey"], Value::Null);
+    assert_eq!(p["offers"].as_array().unwrap().len(), 5);
+}
+
+#[test]
+fn discount_accepted_both_kinds() {
+    let mut f = flow(|_| {});
+    f.apply(Action::Skip);
+    f.apply(Action::Accept(OfferKind::Discount));
+    assert_eq!(payload(&f)["result"], json!({"type": "discount_accepted", "percent_off": 15, "months": 2}));
+    let mut f = flow(|v| v["offers"]["discount"] = json!({"amount_off_minor": 500, "currency": "EUR", "months": 3}));
+    f.apply(Action::Skip);
+    f.apply(Action::Accept(OfferKind::Discount));
+    assert_eq!(
+        payload(&f)["result"],
+        json!({"type": "discount_accepted", "amount_off_minor": 500, "currency": "EUR", "months": 3})
+    );
+}
+
+#[test]
+fn link_followed() {
+    let mut f = flow(|_| {});
+    f.apply(Action::ChooseReason("quality".into()));
+    f.apply(Action::Next);
+    f.apply(Action::FollowLink("support".into()));
+    let p = payload(&f);
+    assert_eq!(p["result"], json!({"type": "link_followed", "link_id": "support"}));
+    assert_eq!(p["offers"], json!([{"type": "link", "accepted": true}]));
+}
+
+#[test]
+fn cancelled_with_keep_in_touch_and_immediately() {
+    let mut f = flow(|v| v["cancel"]["effective"] = json!(["period_end", "immediately"]));
+    f.apply(Action::Cancel);
+    f.apply(Action::SetKeepInTouch(true));
+    f.apply(Action::ChooseEffective(Effective::Immediately));
+    f.apply(Action::Confirm);
+    assert_eq!(
+        payload(&f),
+        envelope(
+            json!({"type": "cancelled", "effective": "immediately", "effective_on": "2026-11-25"}),
+            Value::Null,
+            json!([]),
+            true,
+            json!(["survey", "confirm", "done"]),
+        )
+    );
+}
+
+#[test]
+fn cancelled_at_period_end_and_direct_flow() {
+    let mut f = flow(|v| v["flow"] = json!("direct"));
+    f.apply(Action::ChooseReason("other".into()));
+    f.apply(Action::Confirm);
+    let p = payload(&f);
+    assert_eq!(p["result"], json!({"type": "cancelled", "effective": "period_end", "effective_on": "2026-12-31"}));
+    assert_eq!(p["steps"], json!(["confirm", "done"]));
+    assert_eq!(p["survey"]["reason_id"], "other");
+    assert_eq!(p["offers"].as_array().unwrap().iter().filter(|o| o["accepted"] == true).count(), 0);
+}
+
+#[test]
+fn abandoned() {
+    let f = flow(|_| {});
+    let p = payload(&f);
+    assert_eq!(p["result"], json!({"type": "abandoned"}));
+    assert_eq!(p["steps"], json!(["survey"]));
+}
+
+#[test]
+fn receipts_say_what_was_recorded() {
+    let msgs = Messages::new("en", None);
+    let w = Words { msgs: &msgs, fmt: &PlainFormats };
+    let mut f = flow(|_| {});
+    f.apply(Action::Skip);
+    f.apply(Action::ChooseOption(OfferKind::Pause, "4-week".into()));
+    f.apply(Action::Accept(OfferKind::Pause));
+    let r = receipt(&w, f.config(), &Outcome::of(&f, &ctx()));
+    assert_eq!(r.title, "Your subscription is paused");
+    assert_eq!(r.lines, vec!["Paused for 4 weeks. Deliveries and billing resume on 2026-12-23.".to_string()]);
+    assert_eq!(r.reference, "Reference: 9f1c0c8e-3c1b-4a57-9d0e-6f1a4f2b7a10");
+
+    let mut f = flow(|_| {});
+    f.apply(Action::Skip);
+    f.apply(Action::ChooseOption(OfferKind::Frequency, "20-per-50-week".into()));
+    f.apply(Action::Accept(OfferKind::Frequency));
+    let r = receipt(&w, f.config(), &Outcome::of(&f, &ctx()));
+    assert_eq!(r.lines[0], "You now get 20 of 50 weeks.");
+
+    let mut f = flow(|_| {});
+    f.apply(Action::Skip);
+    f.apply(Action::Accept(OfferKind::Downgrade));
+    let r = receipt(&w, f.config(), &Outcome::of(&f, &ctx()));
+    assert_eq!(r.lines[0], "You are now on Couple box, at EUR 32.90 per week.");
+
+    let mut f = flow(|_| {});
+    f.apply(Action::Cancel);
+    f.apply(Action::SetKeepInTouch(true));
+    f.apply(Action::Confirm);
+    let r = receipt(&w, f.config(), &Outcome::of(&f, &ctx()));
+    assert_eq!(r.title, "Your subscription is cancelled");
+    assert_eq!(r.lines[0], "Your subscription ends on 2026-12-31.");
+    assert_eq!(r.lines.len(), 2);
+}
+
+#[test]
+fn uuid_is_v4() {
+    let id = uuid_v4([0xff; 16]);
+    assert_eq!(id, "ffffffff-ffff-4fff-bfff-ffffffffffff");
+    assert_eq!(uuid_v4([0; 16]), "00000000-0000-4000-8000-000000000000");
+}
