@@ -1,0 +1,38 @@
+# cancel-flow: `make demo` runs the demo shop, `make test` runs every test. Both set up
+# a fresh machine first (scripts/setup.sh is idempotent).
+SHELL := /bin/bash
+export PATH := $(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
+export CHROMEDRIVER := /usr/bin/chromedriver
+PORT ?= 8080
+
+.PHONY: setup build demo test test-native test-wasm test-e2e smoke clean
+
+setup:
+	@./scripts/setup.sh
+
+## Release build of dist/ (trunk, wasm-opt -Oz).
+build: setup
+	trunk build --release
+
+## The demo shop at http://127.0.0.1:$(PORT)/ with a local endpoint; outcomes at /outcomes.
+demo: build
+	node tools/server.mjs dist $(PORT)
+
+## Every test: native core, wasm in headless Chromium, end to end against dist/.
+test: setup test-native test-wasm build test-e2e
+
+test-native:
+	cargo test --no-default-features
+
+test-wasm:
+	cargo test --target wasm32-unknown-unknown --test web
+
+test-e2e:
+	node tests/e2e/run.mjs dist
+
+## The shared contract smoke test, when ../shared is present.
+smoke: build
+	@if [ -f ../shared/acceptance/smoke.mjs ]; then node ../shared/acceptance/smoke.mjs dist; else echo "no ../shared/acceptance/smoke.mjs"; fi
+
+clean:
+	rm -rf dist target/wasm-opt

@@ -1,0 +1,137 @@
+//! wasm-bindgen tests in headless Chromium: the browser adapters (Intl formats, the
+//! outbox in localStorage, retry rules) and the Leptos component mounted into a real
+//! shadow root and clicked through.
+#![cfg(target_arch = "wasm32")]
+
+use cancel_flow::core::date::Ymd;
+use cancel_flow::core::i18n::Formats;
+use cancel_flow::web::delivery::{classify, Attempt, Delivery};
+use cancel_flow::web::intl::BrowserFormats;
+use cancel_flow::web::{env, mount, outbox};
+use gloo_timers::future::TimeoutFuture;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_test::*;
+use web_sys::{HtmlElement, ShadowRootInit, ShadowRootMode};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+const MEAL_BOX: &str = include_str!("fixtures/meal-box.json");
+
+fn fmt(locale: &str) -> BrowserFormats {
+    BrowserFormats { locale: locale.into() }
+}
+
+#[wasm_bindgen_test]
+fn plurals_come_from_intl() {
+    assert_eq!(fmt("en").plural(1), "one");
+    assert_eq!(fmt("en").plural(4), "other");
+    // Slovenian has a dual and a few form; Arabic has zero.
+    assert_eq!(fmt("sl").plural(2), "two");
+    assert_eq!(fmt("sl").plural(3), "few");
+    assert_eq!(fmt("ar").plural(0), "zero");
+}
+
+#[wasm_bindgen_test]
+fn dates_and_money_come_from_intl() {
+    let d = Ymd::parse("2026-12-23").unwrap();
+    assert_eq!(fmt("en").date(d), "December 23, 2026");
+    assert_eq!(fmt("de").date(d), "23. Dezember 2026");
+    assert_eq!(fmt("en").money(4990, "EUR"), "€49.90");
+    assert_eq!(fmt("en").money(1200, "USD"), "$12.00");
+    // JPY has no minor unit: 500 minor units are ¥500.
+    assert_eq!(fmt("en").money(500, "JPY"), "¥500");
+}
+
+#[wasm_bindgen_test]
+fn today_is_the_local_calendar_day() {
+    let js = js_sys::Date::new_0();
+    let t = env::today();
+    assert_eq!((t.year, t.month, t.day), (js.get_full_year() as i32, js.get_month() + 1, js.get_date()));
+    assert!(env::now_iso().ends_with('Z'));
+}
+
+#[wasm_bindgen_test]
+fn retry_rules() {
+    assert_eq!(classify(204, None), Attempt::Acked(204));
+    assert_eq!(classify(503, None), Attempt::Retry { status: Some(503), after_ms: None });
+    assert_eq!(classify(429, Some("2")), Attempt::Retry { status: Some(429), after_ms: Some(2000) });
+    assert_eq!(classify(408, None), Attempt::Retry { status: Some(408), after_ms: None });
+    assert_eq!(classify(400, None), Attempt::Refused(400));
+    assert_eq!(classify(404, Some("5")), Attempt::Refused(404));
+}
+
+#[wasm_bindgen_test]
+fn outbox_keeps_until_removed() {
+    let d = Delivery { id: "test-outbox-1".into(), endpoint: "/x".into(), headers: vec![("A".into(), "b".into())], body: "{}".into() };
+    outbox::put(&d);
+    outbox::put(&d);
+    assert_eq!(outbox::pending().iter().filter(|x| x.id == d.id).count(), 1, "put is idempotent");
+    assert_eq!(outbox::pending().into_iter().find(|x| x.id == d.id), Some(d.clone()));
+    outbox::remove(&d.id);
+    assert!(outbox::pending().iter().all(|x| x.id != d.id));
+}
+
+fn host() -> (HtmlElement, HtmlElement) {
+    let doc = web_sys::window().unwrap().document().unwrap();
+    let host: HtmlElement = doc.create_element("div").unwrap().unchecked_into();
+    doc.body().unwrap().append_child(&host).unwrap();
+    let root = host.attach_shadow(&ShadowRootInit::new(ShadowRootMode::Open)).unwrap();
+    let container: HtmlElement = doc.create_element("div").unwrap().unchecked_into();
+    root.append_child(&container).unwrap();
+    (host, container)
+}
+
+fn options(display: &str) -> JsValue {
+    let o = js_sys::Object::new();
+    js_sys::Reflect::set(&o, &"display".into(), &display.into()).unwrap();
+    o.into()
+}
+
+fn step(container: &HtmlElement) -> Option<String> {
+    container.query_selector("[part~=dialog]").unwrap()?.get_attribute("data-step")
+}
+
+fn click(container: &HtmlElement, selector: &str) {
+    let el: HtmlElement = container.query_selector(selector).unwrap().expect(selector).unchecked_into();
+    el.click();
+}
+
+#[wasm_bindgen_test]
+async fn the_component_mounts_and_cancel_is_two_clicks_away() {
+    let (host, container) = host();
+    let mut handle = mount::mount(host.clone(), container.clone(), MEAL_BOX.into(), options("inline"));
+    assert!(handle.ok());
+    assert_eq!(step(&container).as_deref(), Some("survey"));
+    let reasons = container.query_selector_all("[part~=reason]").unwrap();
+    assert_eq!(reasons.length(), 5);
+    let last: web_sys::Element = reasons.item(4).unwrap().unchecked_into();
+    assert_eq!(last.get_attribute("data-reason-id").as_deref(), Some("other"), "pinned reason is last");
+    click(&container, "[part~=cancel]");
+    TimeoutFuture::new(20).await;
+    assert_eq!(step(&container).as_deref(), Some("confirm"));
+    let keep: web_sys::HtmlInputElement = container.query_selector("[part~=keep-in-touch] input").unwrap().unwrap().unchecked_into();
+    assert!(!keep.checked(), "never pre-checked");
+    assert!(container.query_selector("[part~=confirm]").unwrap().is_some());
+    handle.unmount();
+    assert!(container.query_selector("[part~=dialog]").unwrap().is_none(), "unmount tears the view down");
+}
+
+#[wasm_bindgen_test]
+async fn a_bad_config_shows_the_fallback() {
+    let (host, container) = host();
+    let bad = MEAL_BOX.replace("\"count\": 2 }", "\"count\": 0 }");
+    let handle = mount::mount(host, container.clone(), bad, options("modal"));
+    assert!(!handle.ok());
+    let fallback = container.query_selector("[part~=fallback]").unwrap().expect("fallback shown");
+    assert!(fallback.text_content().unwrap().contains("help@shop.example"));
+    assert!(container.query_selector("[part~=error]").unwrap().is_some());
+}
+
+#[wasm_bindgen_test]
+async fn config_text_is_rendered_as_text() {
+    let (host, container) = host();
+    let evil = MEAL_BOX.replace("Something else", "<img src=x onerror=alert(1)>");
+    let _handle = mount::mount(host, container.clone(), evil, options("inline"));
+    assert!(container.query_selector("img").unwrap().is_none(), "no element created from config text");
+    assert!(container.text_content().unwrap().contains("<img src=x onerror=alert(1)>"));
+}
