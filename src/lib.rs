@@ -16,3 +16,5 @@ pub use crate::core::config::Config;
 pub use crate::core::config_parse::{parse_config, Overrides, Parsed};
 pub use crate::core::flow::{Action, Flow, Step};
 pub use crate::core::outcome::Outcome;
+#[cfg(feature = "web")]
+pub use crate::ui::component::CancelFlow;

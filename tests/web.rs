@@ -135,3 +135,18 @@ async fn config_text_is_rendered_as_text() {
     assert!(container.query_selector("img").unwrap().is_none(), "no element created from config text");
     assert!(container.text_content().unwrap().contains("<img src=x onerror=alert(1)>"));
 }
+
+#[wasm_bindgen_test]
+async fn leptos_apps_can_use_the_component_directly() {
+    use leptos::prelude::*;
+    let config = cancel_flow::parse_config(MEAL_BOX, &Default::default()).unwrap().config;
+    let doc = web_sys::window().unwrap().document().unwrap();
+    let parent: HtmlElement = doc.create_element("div").unwrap().unchecked_into();
+    doc.body().unwrap().append_child(&parent).unwrap();
+    let _view = leptos::mount::mount_to(parent.clone(), move || view! { <cancel_flow::CancelFlow config /> });
+    assert_eq!(step(&parent).as_deref(), Some("survey"));
+    click(&parent, "[part~=skip]");
+    TimeoutFuture::new(20).await;
+    assert_eq!(step(&parent).as_deref(), Some("offers"));
+    assert_eq!(parent.query_selector_all("[part~=offer]").unwrap().length(), 5);
+}

@@ -2,6 +2,7 @@
 //! signals and send `Action`s; every rule lives in `core::flow`.
 
 pub mod choice;
+pub mod component;
 pub mod config_error;
 pub mod confirm;
 pub mod done;

@@ -14,7 +14,6 @@ use leptos::prelude::*;
 use std::cell::{Cell, RefCell};
 use std::rc::{Rc, Weak};
 use std::sync::Arc;
-use wasm_bindgen::JsValue;
 use web_sys::HtmlElement;
 
 /// How long the person waits on `loading` before `error` shows (the outbox keeps going).
@@ -69,10 +68,10 @@ impl Ui {
 
 /// The browser side of one mounted flow.
 pub struct Shell {
-    /// The `<cancel-flow>` element.
-    pub host: HtmlElement,
-    /// The container inside the shadow root.
-    pub container: HtmlElement,
+    /// The `<cancel-flow>` element (events are dispatched on it), if any.
+    pub host: Option<HtmlElement>,
+    /// Where the view lives (focus moves within it); the document when `None`.
+    pub container: Option<HtmlElement>,
     /// The config.
     pub config: Arc<Config>,
     /// Signals shared with the views.
@@ -81,32 +80,39 @@ pub struct Shell {
     delivery: RefCell<Option<Delivery>>,
     retry_now: Cell<bool>,
     alive: Cell<bool>,
-    settle: Option<js_sys::Function>,
+    settle: Option<Settle>,
     settled: Cell<bool>,
 }
 
-/// Calls the JS API's settle function once.
-pub fn settle_once(settle: &Option<js_sys::Function>, settled: &Cell<bool>, ok: bool, value: &JsValue) {
-    if let Some(f) = settle {
-        if !settled.replace(true) {
-            let _ = f.call2(&JsValue::NULL, &JsValue::from_bool(ok), value);
-        }
-    }
+/// How a flow settled, for the JS API's promise or a Leptos app's callback.
+pub enum Settled<'a> {
+    /// Delivered (or abandoned): the payload.
+    Outcome(&'a Outcome),
+    /// Could not finish: `kind` is `config`, `delivery` or `load`.
+    Failed { kind: &'a str, message: &'a str },
 }
 
-fn json(s: &str) -> JsValue {
-    js_sys::JSON::parse(s).unwrap_or(JsValue::NULL)
+/// Called once when a flow settles.
+pub type Settle = Rc<dyn Fn(Settled)>;
+
+/// Calls the settle callback once.
+pub fn settle_once(settle: &Option<Settle>, settled: &Cell<bool>, how: Settled) {
+    if let Some(f) = settle {
+        if !settled.replace(true) {
+            f(how);
+        }
+    }
 }
 
 impl Shell {
     /// Builds the shell and its signals (call inside the mount's reactive owner).
     pub fn new(
-        host: HtmlElement,
-        container: HtmlElement,
+        host: Option<HtmlElement>,
+        container: Option<HtmlElement>,
         config: Arc<Config>,
         msgs: Messages,
         modal: bool,
-        settle: Option<js_sys::Function>,
+        settle: Option<Settle>,
     ) -> Rc<Shell> {
         let locale = msgs.locale.clone();
         let dir = if matches!(locale.as_str(), "ar" | "he" | "fa" | "ur") { "rtl" } else { "ltr" };
@@ -153,6 +159,12 @@ impl Shell {
         })
     }
 
+    fn emit(&self, name: &str, detail_json: &str) {
+        if let Some(h) = &self.host {
+            emit(h, name, detail_json);
+        }
+    }
+
     fn step(&self) -> Step {
         self.ui.flow.with_untracked(|f| f.step())
     }
@@ -174,11 +186,15 @@ impl Shell {
     }
 
     fn step_changed(&self, step: Step) {
-        emit(&self.host, "step", &format!("{{\"step\":\"{}\"}}", step.as_str()));
+        self.emit("step", &format!("{{\"step\":\"{}\"}}", step.as_str()));
         // Move focus to the new step's heading so screen readers announce it.
         let container = self.container.clone();
         let focus = wasm_bindgen::closure::Closure::once_into_js(move || {
-            if let Ok(Some(el)) = container.query_selector("[data-focus-heading]") {
+            let found = match &container {
+                Some(c) => c.query_selector("[data-focus-heading]"),
+                None => web_sys::window().and_then(|w| w.document()).map_or(Ok(None), |d| d.query_selector("[data-focus-heading]")),
+            };
+            if let Ok(Some(el)) = found {
                 if let Ok(el) = wasm_bindgen::JsCast::dyn_into::<HtmlElement>(el) {
                     let _ = el.focus();
                 }
@@ -210,7 +226,7 @@ impl Shell {
     fn decided(self: &Rc<Self>) {
         let outcome = self.ui.flow.with_untracked(|f| Outcome::of(f, &self.context()));
         let d = self.delivery_for(&outcome);
-        emit(&self.host, "outcome", &d.body);
+        self.emit("outcome", &d.body);
         outbox::put(&d);
         outbox::claim(&d.id);
         *self.delivery.borrow_mut() = Some(d);
@@ -233,8 +249,10 @@ impl Shell {
                     self.ui.problem.set(None);
                     self.ui.flow.update(|f| f.delivered());
                     self.step_changed(Step::Done);
-                    emit(&self.host, "delivered", &format!("{{\"id\":{},\"status\":{status}}}", json_str(&d.id)));
-                    settle_once(&self.settle, &self.settled, true, &json(&d.body));
+                    self.emit("delivered", &format!("{{\"id\":{},\"status\":{status}}}", json_str(&d.id)));
+                    if let Some(o) = self.ui.outcome.get_untracked() {
+                        settle_once(&self.settle, &self.settled, Settled::Outcome(&o));
+                    }
                     return;
                 }
                 Err(failure) => {
@@ -261,8 +279,8 @@ impl Shell {
                             self.ui.flow.update(|f| f.delivery_failed());
                             self.step_changed(Step::Error);
                             let detail = format!("{{\"kind\":\"delivery\",\"message\":{}}}", json_str(&message));
-                            emit(&self.host, "error", &detail);
-                            settle_once(&self.settle, &self.settled, false, &json(&detail));
+                            self.emit("error", &detail);
+                            settle_once(&self.settle, &self.settled, Settled::Failed { kind: "delivery", message: &message });
                         }
                     }
                     // Wait for the retry button, or keep trying quietly in the background.
@@ -314,7 +332,7 @@ impl Shell {
     /// Starts an inline flow (already on screen).
     pub fn open_inline(&self) {
         self.opened_at.set(env::now_ms());
-        emit(&self.host, "step", &format!("{{\"step\":\"{}\"}}", self.step().as_str()));
+        self.emit("step", &format!("{{\"step\":\"{}\"}}", self.step().as_str()));
     }
 
     /// Closes the modal; without a decision that is an `abandoned` outcome, sent best-effort.
@@ -326,7 +344,7 @@ impl Shell {
         if undecided {
             let outcome = self.ui.flow.with_untracked(|f| Outcome::of(f, &self.context()));
             let d = self.delivery_for(&outcome);
-            settle_once(&self.settle, &self.settled, true, &json(&d.body));
+            settle_once(&self.settle, &self.settled, Settled::Outcome(&outcome));
             wasm_bindgen_futures::spawn_local(async move {
                 let _ = send_once(&d).await;
             });
@@ -334,7 +352,7 @@ impl Shell {
         if self.ui.modal {
             self.ui.open.set(false);
         }
-        emit(&self.host, "close", "{}");
+        self.emit("close", "{}");
     }
 
     /// Stops background work (the outbox keeps anything undelivered for the next load).

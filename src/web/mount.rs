@@ -6,7 +6,7 @@ use crate::core::config::Fallback;
 use crate::core::config_parse::{parse_config, salvage_fallback, Overrides};
 use crate::core::i18n::{negotiate, Messages};
 use crate::ui;
-use crate::web::controller::{settle_once, Shell};
+use crate::web::controller::{settle_once, Settle, Settled, Shell};
 use crate::web::events::{emit, json_str};
 use crate::web::{env, outbox};
 use leptos::prelude::*;
@@ -55,6 +55,20 @@ impl Handle {
     }
 }
 
+/// Wraps the JS API's `settle(ok, value)` function.
+fn js_settle(f: js_sys::Function) -> Settle {
+    Rc::new(move |how: Settled| {
+        let (ok, value) = match how {
+            Settled::Outcome(o) => (true, o.to_json()),
+            Settled::Failed { kind, message } => {
+                (false, format!("{{\"kind\":{},\"message\":{}}}", json_str(kind), json_str(message)))
+            }
+        };
+        let value = js_sys::JSON::parse(&value).unwrap_or(JsValue::NULL);
+        let _ = f.call2(&JsValue::NULL, &JsValue::from_bool(ok), &value);
+    })
+}
+
 fn get_str(o: &JsValue, key: &str) -> Option<String> {
     js_sys::Reflect::get(o, &JsValue::from_str(key)).ok().and_then(|v| v.as_string())
 }
@@ -73,7 +87,7 @@ fn overrides(attrs: &JsValue) -> Overrides {
 
 /// The built-in locale to show: the requested one (attribute or config), else the page's
 /// languages; English when nothing matches (with a warning for an explicit request).
-fn resolve_locale(requested: Option<&str>) -> (String, Option<String>) {
+pub fn resolve_locale(requested: Option<&str>) -> (String, Option<String>) {
     if let Some(r) = requested {
         return match negotiate([r]) {
             Some(code) => (code.to_string(), None),
@@ -96,7 +110,7 @@ pub fn mount(host: HtmlElement, container: HtmlElement, config_text: String, opt
     let over = overrides(&attrs);
     let modal = get_str(&options, "display").as_deref() != Some("inline");
     let api = js_sys::Reflect::get(&options, &JsValue::from_str("api")).ok().and_then(|v| v.as_bool()).unwrap_or(false);
-    let settle = js_sys::Reflect::get(&options, &JsValue::from_str("settle")).ok().and_then(|v| v.dyn_into().ok());
+    let settle = js_sys::Reflect::get(&options, &JsValue::from_str("settle")).ok().and_then(|v| v.dyn_into().ok()).map(js_settle);
     let trigger: Option<HtmlElement> =
         js_sys::Reflect::get(&options, &JsValue::from_str("trigger")).ok().and_then(|v| v.dyn_into().ok());
 
@@ -132,7 +146,7 @@ pub fn mount(host: HtmlElement, container: HtmlElement, config_text: String, opt
     let (h, c) = (host.clone(), container.clone());
     let theme = config.theme.as_str();
     let view = mount_to(container, move || {
-        let shell = Shell::new(h, c, config, msgs, modal, settle);
+        let shell = Shell::new(Some(h), Some(c), config, msgs, modal, settle);
         let ui = shell.ui.clone();
         out.set(Some(shell));
         provide_context(ui);
@@ -155,7 +169,7 @@ fn mount_config_error(
     fallback: Fallback,
     locale: Option<String>,
     as_dialog: bool,
-    settle: Option<js_sys::Function>,
+    settle: Option<Settle>,
 ) -> Handle {
     let full = message;
     web_sys::console::error_1(&JsValue::from_str(&format!("cancel-flow: {full}")));
@@ -170,6 +184,6 @@ fn mount_config_error(
     }));
     let detail = format!("{{\"kind\":\"config\",\"message\":{}}}", json_str(&full));
     emit(&host, "error", &detail);
-    settle_once(&settle, &Cell::new(false), false, &js_sys::JSON::parse(&detail).unwrap_or(JsValue::NULL));
+    settle_once(&settle, &Cell::new(false), Settled::Failed { kind: "config", message: &full });
     Handle { shell: None, view: Some(Box::new(view)) }
 }

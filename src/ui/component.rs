@@ -1,0 +1,44 @@
+//! `CancelFlow`: the component for Leptos apps that embed the flow directly (no custom
+//! element). It renders inline, takes a parsed `Config`, and calls `on_outcome` once
+//! with the delivered (or abandoned) outcome. Include `cancel-flow.css` in the app.
+
+use crate::core::config::Config;
+use crate::core::i18n::Messages;
+use crate::core::outcome::Outcome;
+use crate::web::controller::{Settle, Settled, Shell};
+use crate::web::mount::resolve_locale;
+use leptos::prelude::*;
+use std::rc::Rc;
+use std::sync::Arc;
+
+/// The cancel flow as a Leptos component.
+#[component]
+pub fn CancelFlow(
+    /// A validated config (see `cancel_flow::parse_config`).
+    config: Config,
+    /// Called once with the outcome after the endpoint acknowledged it, or with an
+    /// `abandoned` outcome.
+    #[prop(optional, into)]
+    on_outcome: Option<Callback<Outcome>>,
+) -> impl IntoView {
+    let (locale, _) = resolve_locale(config.locale.as_deref());
+    let msgs = Messages::new(&locale, Some(&config));
+    let theme = config.theme.as_str();
+    let settle: Option<Settle> = on_outcome.map(|cb| {
+        Rc::new(move |how: Settled| {
+            if let Settled::Outcome(o) = how {
+                cb.run(o.clone());
+            }
+        }) as Settle
+    });
+    let shell = Shell::new(None, None, Arc::new(config), msgs, false, settle);
+    provide_context(shell.ui.clone());
+    shell.open_inline();
+    let keep = StoredValue::new_local(shell);
+    on_cleanup(move || {
+        if let Some(s) = keep.try_get_value() {
+            s.teardown();
+        }
+    });
+    view! { <super::App theme /> }
+}
