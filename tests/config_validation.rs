@@ -59,9 +59,12 @@ fn errors_name_the_field() {
         ("offers.pause.options[2].count: must be a whole number", Box::new(|v| v["offers"]["pause"]["options"][2]["count"] = json!(-1))),
         ("offers.pause.options[0].count: must be a whole number", Box::new(|v| v["offers"]["pause"]["options"][0]["count"] = json!(2.5))),
         ("offers.pause.options[0].unit: must be one of", Box::new(|v| v["offers"]["pause"]["options"][0]["unit"] = json!("fortnight"))),
-        ("offers.frequency.options[0].count: must be fewer than the plan's 50", Box::new(|v| v["offers"]["frequency"]["options"][0]["count"] = json!(50))),
+        ("offers.frequency.options[0].count: must be fewer deliveries than the plan's 50 per 50 week", Box::new(|v| v["offers"]["frequency"]["options"][0]["count"] = json!(50))),
         ("offers.frequency.options[0].count: must be a whole number from 1 to 140", Box::new(|v| {
             v["offers"]["frequency"]["options"][0] = json!({"count": 300, "per": {"unit": "week", "count": 20}})
+        })),
+        ("offers.frequency.options[1].count: must be fewer deliveries than the plan's 50 per 50 week", Box::new(|v| {
+            v["offers"]["frequency"]["options"][1] = json!({"count": 30, "per": {"unit": "week", "count": 20}})
         })),
         ("plan.price.amount_minor: must be a whole number", Box::new(|v| v["plan"]["price"]["amount_minor"] = json!(-5))),
         ("plan.price.currency: must be a three-letter ISO 4217 code", Box::new(|v| v["plan"]["price"]["currency"] = json!("euro"))),

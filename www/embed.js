@@ -29,11 +29,14 @@ class CancelFlowElement extends HTMLElement {
       root.insertBefore(this._trigger, this._mount);
       if (!this._onClose) this.addEventListener("cancel-flow:close", (this._onClose = () => this._trigger?.focus()));
     }
+    if (!this._onHide) addEventListener("pagehide", (this._onHide = () => this._handle?.pageHidden()));
     if (inline) this._boot();
     else idle(() => this.isConnected && this._boot());
   }
 
   disconnectedCallback() {
+    removeEventListener("pagehide", this._onHide);
+    this._onHide = null;
     this._handle?.unmount();
     this._handle = this._booting = this._trigger = null;
     this.shadowRoot?.replaceChildren();

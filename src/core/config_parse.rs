@@ -343,6 +343,17 @@ fn price(v: &Value, path: &str, warnings: &mut Vec<String>) -> Read<Price> {
     Ok(Price { amount_minor, currency, per })
 }
 
+/// Approximate days in a period, for comparing delivery rates.
+fn period_days(s: Span) -> u64 {
+    s.count as u64
+        * match s.unit {
+            Unit::Day => 1,
+            Unit::Week => 7,
+            Unit::Month => 30,
+            Unit::Year => 365,
+        }
+}
+
 fn deliveries(v: &Value, path: &str, warnings: &mut Vec<String>) -> Read<Deliveries> {
     let mut o = Obj::new(v, path)?;
     let count_path = o.at("count");
@@ -449,10 +460,16 @@ fn parse_offers(root: &mut Obj, plan: &Plan, warnings: &mut Vec<String>) -> Read
             let path = index("offers.frequency.options", i);
             let d = deliveries(item, &path, warnings)?;
             if let Some(now) = plan.deliveries {
-                if now.per == d.per && d.count >= now.count {
+                // A reduction: a lower rate than now, compared per day of each period.
+                if d.count as u64 * period_days(now.per) >= now.count as u64 * period_days(d.per) {
                     return Err(ConfigError::new(
                         format!("{path}.count"),
-                        format!("must be fewer than the plan's {} deliveries per {} {}", now.count, now.per.count, now.per.unit.as_str()),
+                        format!(
+                            "must be fewer deliveries than the plan's {} per {} {}",
+                            now.count,
+                            now.per.count,
+                            now.per.unit.as_str()
+                        ),
                     ));
                 }
             }

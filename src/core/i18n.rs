@@ -193,3 +193,15 @@ impl Formats for PlainFormats {
         n.to_string()
     }
 }
+
+/// The message key that explains a delivery problem plainly: `None` is no answer at all.
+pub fn delivery_problem_key(status: Option<u16>) -> &'static str {
+    match status {
+        None => "error.network",
+        Some(401 | 403) => "error.status_auth",
+        Some(404 | 410) => "error.status_missing",
+        Some(408 | 429 | 500..=599) => "error.status_busy",
+        Some(400..=499) => "error.status_rejected",
+        Some(_) => "error.status",
+    }
+}

@@ -3,6 +3,7 @@
 
 use super::choice::FallbackLinks;
 use super::Title;
+use crate::core::i18n::delivery_problem_key;
 use crate::web::controller::{DeliveryProblem, Ui};
 use leptos::prelude::*;
 
@@ -12,8 +13,8 @@ pub fn DeliveryError() -> impl IntoView {
     let ui = expect_context::<Ui>();
     let msgs = ui.msgs.clone();
     let problem = move || match ui.problem.get() {
-        Some(DeliveryProblem::Status(s)) => msgs.t("error.status", &[("status", &s.to_string())]),
-        _ => msgs.t("error.network", &[]),
+        Some(DeliveryProblem::Status(s)) => msgs.t(delivery_problem_key(Some(s)), &[("status", &s.to_string())]),
+        _ => msgs.t(delivery_problem_key(None), &[]),
     };
     let fb = ui.config.fallback.clone();
     let email = fb.email.clone().unwrap_or_default();

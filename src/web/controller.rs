@@ -335,6 +335,20 @@ impl Shell {
         self.emit("step", &format!("{{\"step\":\"{}\"}}", self.step().as_str()));
     }
 
+    /// The page is going away: an open, undecided flow counts as abandoned (sent with
+    /// `keepalive`, best-effort); a decided one stays in the outbox.
+    pub fn page_hidden(&self) {
+        let open = self.ui.open.get_untracked();
+        let undecided = self.ui.flow.with_untracked(|f| f.decision().is_none());
+        if open && undecided {
+            let outcome = self.ui.flow.with_untracked(|f| Outcome::of(f, &self.context()));
+            let d = self.delivery_for(&outcome);
+            wasm_bindgen_futures::spawn_local(async move {
+                let _ = send_once(&d).await;
+            });
+        }
+    }
+
     /// Closes the modal; without a decision that is an `abandoned` outcome, sent best-effort.
     pub fn close(&self) {
         if !self.ui.open.get_untracked() && self.ui.modal {

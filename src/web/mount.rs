@@ -40,6 +40,14 @@ impl Handle {
         }
     }
 
+    /// The page is being hidden or unloaded (`pagehide`).
+    #[wasm_bindgen(js_name = pageHidden)]
+    pub fn page_hidden(&self) {
+        if let Some(s) = &self.shell {
+            s.page_hidden();
+        }
+    }
+
     /// Whether the config was valid.
     #[wasm_bindgen(getter)]
     pub fn ok(&self) -> bool {

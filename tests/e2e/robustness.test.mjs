@@ -138,4 +138,13 @@ export const tests = {
     assert.equal(ok[0].json.id, id);
     await until(() => p.evaluate(() => !localStorage.getItem("cancel-flow:outbox:v1")), 4000, "the outbox to empty");
   },
+
+  async "leaving the page with the flow open sends abandoned"(t) {
+    const { p, r } = await t.start(meal(t));
+    await r.locator('[part~="reason"][data-reason-id="away"]').click();
+    await p.goto("about:blank");
+    const [q] = await t.posts();
+    assert.equal(q.json.result.type, "abandoned");
+    assert.deepEqual(q.json.survey, { reason_id: "away", comment: null });
+  },
 };
