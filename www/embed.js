@@ -24,6 +24,7 @@ class CancelFlowElement extends HTMLElement {
     if (!inline && !this._api) {
       this._trigger = el("button", { type: "button", textContent: "Cancel subscription", className: "trigger" });
       this._trigger.setAttribute("part", "trigger");
+      if (this.hasAttribute("theme")) this._trigger.dataset.theme = this.getAttribute("theme");
       this._trigger.addEventListener("click", () => this.open());
       for (const ev of ["pointerenter", "focus", "touchstart"]) this._trigger.addEventListener(ev, () => this._boot(), { once: true, passive: true });
       root.insertBefore(this._trigger, this._mount);

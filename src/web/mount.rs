@@ -146,6 +146,7 @@ pub fn mount(host: HtmlElement, container: HtmlElement, config_text: String, opt
     let msgs = Messages::new(&locale, Some(&config));
     if let Some(t) = &trigger {
         t.set_text_content(Some(&msgs.t("trigger", &[])));
+        let _ = t.set_attribute("data-theme", config.theme.as_str());
     }
     let config = Arc::new(config);
     let flow_id = config.flow_id.clone();
