@@ -82,6 +82,8 @@ pub fn App(theme: &'static str) -> impl IntoView {
                         if ev.key() == "Escape" {
                             ev.prevent_default();
                             close.run(());
+                        } else if let Some(d) = dialog.get_untracked() {
+                            crate::web::focus::trap_tab(&ev, &d);
                         }
                     }
                 >

@@ -5,6 +5,7 @@ pub mod controller;
 pub mod delivery;
 pub mod env;
 pub mod events;
+pub mod focus;
 pub mod intl;
 pub mod mount;
 pub mod outbox;

@@ -86,4 +86,81 @@ export const tests = {
     const [q] = await t.posts();
     assert.deepEqual(q.json.result, { type: "frequency_reduced", count: 20, per: { unit: "week", count: 50 } });
   },
+
+  async "focus is trapped in the modal and visible on every control"(t) {
+    const { p, r } = await t.start({ ...fixture("meal-box"), endpoint: t.endpoint }, { after: '<button id="host-after">Host</button><a href="#" id="host-link">Link</a>' });
+    await waitStep(r, "survey");
+    const seen = [];
+    for (let i = 0; i < 25; i++) {
+      await p.keyboard.press("Tab");
+      const f = await p.evaluate(() => {
+        const a = document.activeElement;
+        if (a?.tagName !== "CANCEL-FLOW") return { host: a?.id || a?.tagName || "none" };
+        const el = a.shadowRoot.activeElement;
+        if (!el) return { inside: "none" };
+        const cs = getComputedStyle(el);
+        return { inside: el.getAttribute("part") || el.closest("[part]")?.getAttribute("part") || el.tagName, outline: cs.outlineStyle, width: cs.outlineWidth };
+      });
+      seen.push(f);
+    }
+    const outside = seen.filter((f) => f.host);
+    assert.deepEqual(outside, [], "Tab never leaves the modal (it wraps)");
+    const inside = seen.filter((f) => f.inside && f.inside !== "none");
+    assert.ok(inside.length >= 8);
+    for (const f of inside) assert.ok(f.outline !== "none" && parseFloat(f.width) >= 2, `visible focus on ${f.inside}: ${f.outline} ${f.width}`);
+  },
+
+  async "step changes move focus to the new heading"(t) {
+    const { p, r } = await t.start({ ...fixture("meal-box"), endpoint: t.endpoint });
+    await part(r, "skip").click();
+    await waitStep(r, "offers");
+    const focused = await until(() => p.evaluate(() => {
+      const el = document.querySelector("cancel-flow").shadowRoot.activeElement;
+      return el?.getAttribute("part") === "title" ? el.textContent : null;
+    }), 3000, "focus on the heading");
+    assert.equal(focused, "Would one of these suit you better?");
+  },
+
+  async "reduced motion turns animation off"(t) {
+    const { p, r } = await t.start({ ...fixture("meal-box"), endpoint: t.endpoint });
+    await p.emulateMedia({ reducedMotion: "reduce" });
+    t.server.behave(t.bucket, { mode: "hang" });
+    await part(r, "cancel").click();
+    await part(r, "confirm").click();
+    await waitStep(r, "loading");
+    assert.equal(await r.evaluate((h) => getComputedStyle(h.shadowRoot.querySelector(".spinner")).animationName), "none");
+    await p.emulateMedia({ reducedMotion: "no-preference" });
+    assert.equal(await r.evaluate((h) => getComputedStyle(h.shadowRoot.querySelector(".spinner")).animationName), "cf-spin");
+  },
+
+  async "keyboard only: open and cancel"(t) {
+    const cfg = { ...fixture("meal-box"), endpoint: t.endpoint };
+    const p = await t.open(hostPage({ cfg }));
+    const r = p.locator("cancel-flow");
+    await until(async () => (await part(r, "trigger").count()) > 0, 4000, "trigger");
+    await p.keyboard.press("Tab");
+    await p.keyboard.press("Enter");
+    await waitStep(r, "survey");
+    // Shift+Tab from the heading wraps to the cancel control at the end of the dialog.
+    await until(() => p.evaluate(() => document.querySelector("cancel-flow").shadowRoot.activeElement?.getAttribute("part") === "title"), 3000, "heading focus");
+    await p.keyboard.press("Shift+Tab");
+    assert.equal(await p.evaluate(() => document.querySelector("cancel-flow").shadowRoot.activeElement?.getAttribute("part")), "cancel");
+    await p.keyboard.press("Enter");
+    await waitStep(r, "confirm");
+    for (let i = 0; i < 10; i++) {
+      if (await p.evaluate(() => document.querySelector("cancel-flow").shadowRoot.activeElement?.getAttribute("part")) === "confirm") break;
+      await p.keyboard.press("Tab");
+    }
+    await p.keyboard.press("Enter");
+    await waitStep(r, "done");
+    assert.equal((await t.posts())[0].json.result.type, "cancelled");
+  },
+
+  async "inline display is a labelled region, not a modal"(t) {
+    const { r } = await t.start({ ...fixture("meal-box"), endpoint: t.endpoint }, { attrs: 'display="inline"' });
+    const d = part(r, "dialog");
+    assert.equal(await d.getAttribute("role"), "region");
+    assert.equal(await d.getAttribute("aria-modal"), null);
+    assert.equal(await r.locator(`#${await d.getAttribute("aria-labelledby")}`).innerText(), "What made you decide to cancel?");
+  },
 };
