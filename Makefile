@@ -5,7 +5,7 @@ export PATH := $(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 export CHROMEDRIVER := /usr/bin/chromedriver
 PORT ?= 8080
 
-.PHONY: setup build demo test test-native test-wasm test-e2e smoke clean
+.PHONY: setup build demo test test-native test-wasm test-e2e smoke screenshots clean
 
 setup:
 	@./scripts/setup.sh
@@ -33,6 +33,10 @@ test-e2e:
 ## The shared contract smoke test, when ../shared is present.
 smoke: build
 	@if [ -f ../shared/acceptance/smoke.mjs ]; then node ../shared/acceptance/smoke.mjs dist; else echo "no ../shared/acceptance/smoke.mjs"; fi
+
+## Screenshots of the theming demo and each step, written to docs/.
+screenshots: build
+	node tools/screenshots.mjs dist
 
 clean:
 	rm -rf dist target/wasm-opt
