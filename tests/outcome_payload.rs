@@ -175,7 +175,7 @@ fn abandoned() {
 
 #[test]
 fn receipts_say_what_was_recorded() {
-    let msgs = Messages::new("en", None);
+    let msgs = Messages::new("en", None, None);
     let w = Words { msgs: &msgs, fmt: &PlainFormats };
     let mut f = flow(|_| {});
     f.apply(Action::Skip);

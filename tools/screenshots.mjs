@@ -44,6 +44,20 @@ await phone.locator("cancel-flow [part~=trigger]").click();
 await phone.waitForFunction(() => document.querySelector("cancel-flow").shadowRoot.querySelector("[part~=dialog][data-step=survey]"));
 await phone.waitForTimeout(200);
 await phone.screenshot({ path: path.join(out, "mobile-320.png") });
+// The offers step in Hungarian, Georgian and Arabic (right to left).
+const cfg = JSON.parse(fs.readFileSync("tests/fixtures/meal-box.json", "utf8"));
+for (const code of ["hu", "ka", "ar"]) {
+  const html = `<!doctype html><html lang="${code}"><head><meta charset="utf-8"><link rel="stylesheet" href="/shop.css">
+<script type="module" src="/embed.js"></script></head><body><main class="account"><cancel-flow locale="${code}">
+<script type="application/json">${JSON.stringify({ ...cfg, endpoint: "/api/shots/outcomes" })}</script></cancel-flow></main></body></html>`;
+  const p = await browser.newPage({ viewport: { width: 900, height: 900 } });
+  await p.goto(server.origin + server.page(`shot-${code}`, html));
+  await p.locator("cancel-flow [part~=trigger]").click();
+  await p.locator("cancel-flow [part~=skip]").click();
+  await p.waitForFunction(() => document.querySelector("cancel-flow").shadowRoot.querySelector("[part~=dialog][data-step=offers]"));
+  await p.waitForTimeout(200);
+  await p.screenshot({ path: path.join(out, `locale-${code}.png`) });
+}
 await browser.close();
 server.close();
 console.log("screenshots written to docs/");

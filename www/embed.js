@@ -73,11 +73,19 @@ class CancelFlowElement extends HTMLElement {
       if (!this.isConnected || !this._mount) return null;
       const attrs = {};
       for (const a of ATTRS) if (this.hasAttribute(a)) attrs[a] = this.getAttribute(a);
+      const code = m.localeFor(text, { attrs });
+      let catalog;
+      if (code !== "en") {
+        try { catalog = await (await fetch(here(`i18n/${code}.json`), { signal: AbortSignal.timeout(10000) })).text(); }
+        catch { console.warn(`cancel-flow: could not load i18n/${code}.json; using English`); }
+      }
+      if (!this.isConnected || !this._mount) return null;
       const api = this._api;
       this._handle = m.mount(this, this._mount, text, {
         display: api ? "modal" : this.getAttribute("display") || "modal",
         api: !!api,
         loadError,
+        catalog,
         attrs,
         trigger: this._trigger,
         settle: api ? (ok, v) => (ok ? api.resolve(v) : api.reject(Object.assign(new Error(v?.message || "cancel-flow failed"), { name: "CancelFlowError", kind: v?.kind || "delivery" }))) : undefined,

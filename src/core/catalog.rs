@@ -1,12 +1,17 @@
-//! Built-in message catalogs. Keys are stable (shops override them through `texts`);
+//! The English message catalog (the fallback for every other locale). Keys are stable (shops override them through `texts`);
 //! plural messages have one key per CLDR category (`.one`, `.other`, ...). Copy is
 //! plain, kind and neutral: no guilt, no pressure.
 
 /// A catalog: message key → text.
 pub type Catalog = &'static [(&'static str, &'static str)];
 
-/// Every built-in locale with its catalog; English first.
-pub const CATALOGS: &[(&str, Catalog)] = &[("en", EN)];
+/// Every built-in locale. English is compiled in; the others are JSON files
+/// (`www/i18n/<code>.json`, shipped as `dist/i18n/<code>.json`) loaded on demand, so a
+/// page pays only for the language it shows.
+pub const LOCALES: &[&str] = &["en", "de", "fr", "es", "hu", "sl", "tr", "ka", "ar"];
+
+/// Right-to-left locales among the built-in ones.
+pub const RTL: &[&str] = &["ar"];
 
 /// English, the fallback for every other locale.
 pub const EN: Catalog = &[
@@ -36,7 +41,6 @@ pub const EN: Catalog = &[
     ("offer.discount.title", "Stay for less"),
     ("offer.discount.percent", "{percent}% off for {span}"),
     ("offer.discount.amount", "{amount} off for {span}"),
-    ("offer.discount.then", "After that, {price} as now."),
     ("offer.discount.accept", "Take the discount"),
     ("offer.link.title", "Talk to us first"),
     ("offer.link.body", "Opens in a new tab. Your subscription stays as it is."),
@@ -100,5 +104,18 @@ pub const EN: Catalog = &[
     ("error.fallback_email", "Email {email}"),
     ("config.title", "This cancellation form could not load"),
     ("config.body", "You can still cancel:"),
+    ("date.long", "{month} {day}, {year}"),
+    ("date.month.1", "January"),
+    ("date.month.2", "February"),
+    ("date.month.3", "March"),
+    ("date.month.4", "April"),
+    ("date.month.5", "May"),
+    ("date.month.6", "June"),
+    ("date.month.7", "July"),
+    ("date.month.8", "August"),
+    ("date.month.9", "September"),
+    ("date.month.10", "October"),
+    ("date.month.11", "November"),
+    ("date.month.12", "December"),
     ("config.contact", "Please contact the shop to cancel."),
 ];

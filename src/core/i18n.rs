@@ -18,19 +18,27 @@ pub trait Formats {
     fn money(&self, amount_minor: u64, currency: &str) -> String;
     /// A whole number ("1,000").
     fn number(&self, n: u64) -> String;
+    /// Whether the platform has date data for the locale (else the catalog's month
+    /// names are used).
+    fn knows_dates(&self) -> bool {
+        true
+    }
 }
 
 /// The messages of one locale, with the shop's overrides.
 #[derive(Debug, Clone)]
 pub struct Messages {
-    /// The resolved locale tag (e.g. `en`, `hu`).
+    /// The built-in locale shown (e.g. `en`, `hu`).
     pub locale: String,
-    catalog: &'static [(&'static str, &'static str)],
+    /// The tag for `Intl` formatting: the requested tag when it is in this language
+    /// (`de-AT`), else the locale.
+    pub tag: String,
+    catalog: Vec<(String, String)>,
     overrides: Vec<(String, String)>,
 }
 
-/// Picks the best built-in locale for the wanted tags, in order of preference:
-/// an exact match, then the language alone. `None` when nothing matches.
+/// Picks the best built-in locale for the wanted tags, in order of preference: the
+/// first tag whose language has a catalog (`pt-BR` tries `pt`); `None` when none has.
 pub fn negotiate<'a>(wanted: impl IntoIterator<Item = &'a str>) -> Option<&'static str> {
     for tag in wanted {
         let tag = tag.trim();
@@ -38,11 +46,27 @@ pub fn negotiate<'a>(wanted: impl IntoIterator<Item = &'a str>) -> Option<&'stat
             continue;
         }
         let lang = tag.split(['-', '_']).next().unwrap_or(tag).to_ascii_lowercase();
-        if let Some((code, _)) = catalog::CATALOGS.iter().find(|(code, _)| *code == lang) {
+        if let Some(code) = catalog::LOCALES.iter().find(|code| **code == lang) {
             return Some(code);
         }
     }
     None
+}
+
+/// Whether a built-in locale is written right to left.
+pub fn is_rtl(code: &str) -> bool {
+    catalog::RTL.contains(&code)
+}
+
+/// Reads a catalog file: a flat JSON object of message key to text. Anything else
+/// yields an empty catalog (English then shows through).
+pub fn parse_catalog(json: &str) -> Vec<(String, String)> {
+    match serde_json::from_str::<serde_json::Value>(json) {
+        Ok(serde_json::Value::Object(map)) => {
+            map.into_iter().filter_map(|(k, v)| v.as_str().map(|s| (k, s.to_string()))).collect()
+        }
+        _ => Vec::new(),
+    }
 }
 
 fn fill(template: &str, args: &[(&str, &str)]) -> String {
@@ -54,10 +78,14 @@ fn fill(template: &str, args: &[(&str, &str)]) -> String {
 }
 
 impl Messages {
-    /// Messages for a built-in locale (English when unknown) with the config's `texts`.
-    pub fn new(locale: &str, config: Option<&Config>) -> Self {
+    /// Messages for a built-in locale (English when unknown), its catalog (the JSON of
+    /// `i18n/<code>.json`; `None` for English or when it could not load) and the
+    /// config's `texts` overrides.
+    pub fn new(locale: &str, catalog_json: Option<&str>, config: Option<&Config>) -> Self {
         let code = negotiate([locale]).unwrap_or("en");
-        let catalog = catalog::CATALOGS.iter().find(|(c, _)| *c == code).map(|(_, m)| *m).unwrap_or(catalog::EN);
+        let catalog = if code == "en" { Vec::new() } else { catalog_json.map(parse_catalog).unwrap_or_default() };
+        // Without its catalog a locale shows English, so it *is* English (plurals, dates).
+        let code = if catalog.is_empty() { "en" } else { code };
         let mut overrides = Vec::new();
         if let Some(cfg) = config {
             // Most specific first: the exact tag, then the language.
@@ -70,7 +98,9 @@ impl Messages {
                 }
             }
         }
-        Messages { locale: code.to_string(), catalog, overrides }
+        let lang = locale.split(['-', '_']).next().unwrap_or(locale);
+        let tag = if lang.eq_ignore_ascii_case(code) { locale.to_string() } else { code.to_string() };
+        Messages { locale: code.to_string(), tag, catalog, overrides }
     }
 
     /// The raw message for `key`: override, built-in, English, else the empty string.
@@ -78,8 +108,10 @@ impl Messages {
         if let Some((_, v)) = self.overrides.iter().find(|(k, _)| k == key) {
             return v;
         }
-        let find = |c: &'static [(&'static str, &'static str)]| c.iter().find(|(k, _)| *k == key).map(|(_, v)| *v);
-        find(self.catalog).or_else(|| find(catalog::EN)).unwrap_or("")
+        if let Some((_, v)) = self.catalog.iter().find(|(k, _)| k == key) {
+            return v;
+        }
+        catalog::EN.iter().find(|(k, _)| *k == key).map(|(_, v)| *v).unwrap_or("")
     }
 
     /// The message for `key` with `{name}` placeholders filled.
@@ -87,15 +119,19 @@ impl Messages {
         fill(self.raw(key), args)
     }
 
-    /// A plural message: `key.<category>`, falling back to `key.other`.
+    /// A plural message: `key.<category>`, else `key.other`, from the override or this
+    /// locale's catalog first, English only when the locale has neither.
     pub fn plural(&self, key: &str, category: &str, args: &[(&str, &str)]) -> String {
         let specific = format!("{key}.{category}");
-        let raw = self.raw(&specific);
-        if raw.is_empty() {
-            self.t(&format!("{key}.other"), args)
-        } else {
-            fill(raw, args)
-        }
+        let other = format!("{key}.other");
+        let local = |k: &str| {
+            self.overrides.iter().chain(self.catalog.iter()).find(|(x, _)| x == k).map(|(_, v)| v.as_str())
+        };
+        let raw = local(&specific).or_else(|| local(&other)).unwrap_or_else(|| {
+            let en = self.raw(&specific);
+            if en.is_empty() { self.raw(&other) } else { en }
+        });
+        fill(raw, args)
     }
 
     /// A config text in this locale.
@@ -165,9 +201,15 @@ impl<'a, F: Formats> Words<'a, F> {
         }
     }
 
-    /// A date.
+    /// A long date, through `Intl`; from the catalog's pattern and month names when the
+    /// browser has no date data for the locale.
     pub fn date(&self, d: Ymd) -> String {
-        self.fmt.date(d)
+        if self.fmt.knows_dates() {
+            return self.fmt.date(d);
+        }
+        let month = self.t(&format!("date.month.{}", d.month));
+        let (day, year) = (self.fmt.number(d.day as u64), d.year.to_string());
+        self.ta("date.long", &[("day", &day), ("month", &month), ("year", &year)])
     }
 }
 

@@ -20,9 +20,13 @@ pub fn CancelFlow(
     /// `abandoned` outcome.
     #[prop(optional, into)]
     on_outcome: Option<Callback<Outcome>>,
+    /// The catalog of a non-English locale: the text of `i18n/<code>.json`
+    /// (e.g. `include_str!`); English is built in.
+    #[prop(optional, into)]
+    catalog: Option<String>,
 ) -> impl IntoView {
     let (locale, _) = resolve_locale(config.locale.as_deref());
-    let msgs = Messages::new(&locale, Some(&config));
+    let msgs = Messages::new(&locale, catalog.as_deref(), Some(&config));
     let theme = config.theme.as_str();
     let settle: Option<Settle> = on_outcome.map(|cb| {
         Rc::new(move |how: Settled| {

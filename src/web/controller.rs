@@ -114,8 +114,8 @@ impl Shell {
         modal: bool,
         settle: Option<Settle>,
     ) -> Rc<Shell> {
-        let locale = msgs.locale.clone();
-        let dir = if matches!(locale.as_str(), "ar" | "he" | "fa" | "ur") { "rtl" } else { "ltr" };
+        let locale = msgs.tag.clone();
+        let dir = if crate::core::i18n::is_rtl(&msgs.locale) { "rtl" } else { "ltr" };
         Rc::new_cyclic(|me: &Weak<Shell>| {
             let (w1, w2, w3) = (me.clone(), me.clone(), me.clone());
             let ui = Ui {

@@ -58,6 +58,10 @@ impl Formats for BrowserFormats {
         call_format(f.format(), &JsValue::from_f64(value))
     }
 
+    fn knows_dates(&self) -> bool {
+        Intl::DateTimeFormat::supported_locales_of(&locales(&self.locale), &Object::new()).length() > 0
+    }
+
     fn number(&self, n: u64) -> String {
         let f = Intl::NumberFormat::new(&locales(&self.locale), &Object::new());
         call_format(f.format(), &JsValue::from_f64(n as f64))

@@ -93,17 +93,42 @@ fn overrides(attrs: &JsValue) -> Overrides {
     }
 }
 
-/// The built-in locale to show: the requested one (attribute or config), else the page's
-/// languages; English when nothing matches (with a warning for an explicit request).
+/// The locale to show, as the tag that matched (`de-AT` shows German with Austrian
+/// dates): the requested one (attribute, else config), else `<html lang>`, else
+/// `navigator.languages`; English when nothing matches, with a warning for an explicit
+/// request.
 pub fn resolve_locale(requested: Option<&str>) -> (String, Option<String>) {
+    let matches = |t: &str| negotiate([t]).is_some();
     if let Some(r) = requested {
-        return match negotiate([r]) {
-            Some(code) => (code.to_string(), None),
-            None => ("en".into(), Some(format!("cancel-flow: locale \"{r}\" has no built-in messages; using English"))),
+        return if matches(r) {
+            (r.to_string(), None)
+        } else {
+            ("en".into(), Some(format!("cancel-flow: locale \"{r}\" has no built-in messages; using English")))
         };
     }
     let page = env::page_languages();
-    (negotiate(page.iter().map(String::as_str)).unwrap_or("en").to_string(), None)
+    (page.into_iter().find(|t| matches(t)).unwrap_or_else(|| "en".into()), None)
+}
+
+/// The requested locale of a config (valid or not) and attributes.
+fn requested_locale(config_text: &str, over: &Overrides) -> Option<String> {
+    over.locale.clone().or_else(|| {
+        serde_json::from_str::<serde_json::Value>(config_text)
+            .ok()?
+            .get("locale")?
+            .as_str()
+            .filter(|s| !s.trim().is_empty())
+            .map(str::to_string)
+    })
+}
+
+/// The built-in locale code a flow will show (`en`, `hu`, ...), so `embed.js` can fetch
+/// `i18n/<code>.json` before mounting.
+#[wasm_bindgen(js_name = localeFor)]
+pub fn locale_for(config_text: &str, options: JsValue) -> String {
+    let attrs = js_sys::Reflect::get(&options, &JsValue::from_str("attrs")).unwrap_or(JsValue::UNDEFINED);
+    let (tag, _) = resolve_locale(requested_locale(config_text, &overrides(&attrs)).as_deref());
+    negotiate([tag.as_str()]).unwrap_or("en").to_string()
 }
 
 /// Mounts a flow into `container` (inside `host`'s shadow root).
@@ -122,6 +147,7 @@ pub fn mount(host: HtmlElement, container: HtmlElement, config_text: String, opt
     let trigger: Option<HtmlElement> =
         js_sys::Reflect::get(&options, &JsValue::from_str("trigger")).ok().and_then(|v| v.dyn_into().ok());
 
+    let catalog = get_str(&options, "catalog");
     let parsed = match get_str(&options, "loadError") {
         Some(e) => Err(e),
         None => parse_config(&config_text, &over).map_err(|e| e.to_string()),
@@ -135,7 +161,8 @@ pub fn mount(host: HtmlElement, container: HtmlElement, config_text: String, opt
         }
         Err(message) => {
             let fallback = salvage_fallback(&config_text);
-            return mount_config_error(host, container, message, fallback, over.locale, modal && api, settle);
+            let locale = requested_locale(&config_text, &over);
+            return mount_config_error(host, container, message, fallback, locale, catalog, modal && api, settle);
         }
     };
 
@@ -143,7 +170,7 @@ pub fn mount(host: HtmlElement, container: HtmlElement, config_text: String, opt
     if let Some(w) = warning {
         web_sys::console::warn_1(&JsValue::from_str(&w));
     }
-    let msgs = Messages::new(&locale, Some(&config));
+    let msgs = Messages::new(&locale, catalog.as_deref(), Some(&config));
     if let Some(t) = &trigger {
         t.set_text_content(Some(&msgs.t("trigger", &[])));
         let _ = t.set_attribute("data-theme", config.theme.as_str());
@@ -177,13 +204,14 @@ fn mount_config_error(
     message: String,
     fallback: Fallback,
     locale: Option<String>,
+    catalog: Option<String>,
     as_dialog: bool,
     settle: Option<Settle>,
 ) -> Handle {
     let full = message;
     web_sys::console::error_1(&JsValue::from_str(&format!("cancel-flow: {full}")));
     let (locale, _) = resolve_locale(locale.as_deref());
-    let msgs = Messages::new(&locale, None);
+    let msgs = Messages::new(&locale, catalog.as_deref(), None);
     let h = host.clone();
     let view = mount_to(container, move || ui::config_error::ConfigError(ui::config_error::ConfigErrorProps {
         msgs,
