@@ -122,3 +122,26 @@ pub async fn deliver(d: &Delivery, budget_ms: f64, still_wanted: &dyn Fn() -> bo
         }
     }
 }
+
+/// GETs a text resource (a config or a catalog, same-origin credentials) with the same
+/// 10-second limit; the error says why in plain words ("HTTP 404", "no answer in 10 s").
+pub async fn get_text(url: &str) -> Result<String, String> {
+    let network = || "network error".to_string();
+    let window = web_sys::window().ok_or_else(network)?;
+    let controller = AbortController::new().map_err(|_| network())?;
+    let init = RequestInit::new();
+    init.set_signal(Some(&controller.signal()));
+    let signal = controller.signal();
+    let _abort = gloo_timers::callback::Timeout::new(TIMEOUT_MS, move || controller.abort());
+    let answer = JsFuture::from(window.fetch_with_str_and_init(url, &init)).await;
+    let resp: Response = match answer {
+        Ok(r) => r.dyn_into().map_err(|_| network())?,
+        Err(_) if signal.aborted() => return Err("no answer in 10 s".into()),
+        Err(_) => return Err(network()),
+    };
+    if !resp.ok() {
+        return Err(format!("HTTP {}", resp.status()));
+    }
+    let text = JsFuture::from(resp.text().map_err(|_| network())?).await.map_err(|_| network())?;
+    text.as_string().ok_or_else(network)
+}

@@ -22,6 +22,7 @@ use web_sys::HtmlElement;
 pub struct Handle {
     shell: Option<Rc<Shell>>,
     view: Option<Box<dyn Any>>,
+    on_pagehide: Option<Closure<dyn Fn()>>,
 }
 
 #[wasm_bindgen]
@@ -40,14 +41,6 @@ impl Handle {
         }
     }
 
-    /// The page is being hidden or unloaded (`pagehide`).
-    #[wasm_bindgen(js_name = pageHidden)]
-    pub fn page_hidden(&self) {
-        if let Some(s) = &self.shell {
-            s.page_hidden();
-        }
-    }
-
     /// Whether the config was valid.
     #[wasm_bindgen(getter)]
     pub fn ok(&self) -> bool {
@@ -56,6 +49,9 @@ impl Handle {
 
     /// Tears the view down and stops background work.
     pub fn unmount(&mut self) {
+        if let (Some(w), Some(f)) = (web_sys::window(), self.on_pagehide.take()) {
+            let _ = w.remove_event_listener_with_callback("pagehide", f.as_ref().unchecked_ref());
+        }
         if let Some(s) = self.shell.take() {
             s.teardown();
         }
@@ -131,6 +127,34 @@ pub fn locale_for(config_text: &str, options: JsValue) -> String {
     negotiate([tag.as_str()]).unwrap_or("en").to_string()
 }
 
+/// Resolves the locale, fetches its catalog (`<base>i18n/<code>.json`, 10 s at most;
+/// English when it cannot load), then mounts. What `embed.js` calls.
+#[wasm_bindgen]
+pub async fn boot(host: HtmlElement, container: HtmlElement, config_text: String, options: JsValue) -> Handle {
+    let mut config_text = config_text;
+    if let Some(url) = get_str(&options, "configUrl") {
+        match crate::web::delivery::get_text(&url).await {
+            Ok(text) => config_text = text,
+            Err(why) => {
+                let message = format!("config: could not load {url} ({why})");
+                let _ = js_sys::Reflect::set(&options, &JsValue::from_str("loadError"), &JsValue::from_str(&message));
+            }
+        }
+    }
+    let code = locale_for(&config_text, options.clone());
+    if code != "en" {
+        let base = get_str(&options, "base").unwrap_or_default();
+        let url = format!("{base}i18n/{code}.json");
+        match crate::web::delivery::get_text(&url).await {
+            Ok(text) => {
+                let _ = js_sys::Reflect::set(&options, &JsValue::from_str("catalog"), &JsValue::from_str(&text));
+            }
+            Err(_) => web_sys::console::warn_1(&JsValue::from_str(&format!("cancel-flow: could not load {url}; using English"))),
+        }
+    }
+    mount(host, container, config_text, options)
+}
+
 /// Mounts a flow into `container` (inside `host`'s shadow root).
 ///
 /// `options`: `{ display: "modal"|"inline", api: bool, loadError?: string,
@@ -195,7 +219,20 @@ pub fn mount(host: HtmlElement, container: HtmlElement, config_text: String, opt
             s.open_inline();
         }
     }
-    Handle { shell, view: Some(Box::new(view)) }
+    // Leaving the page with the flow open counts as abandoned (sent with keepalive).
+    let on_pagehide = shell.as_ref().map(|s| {
+        let weak = Rc::downgrade(s);
+        let f = Closure::<dyn Fn()>::new(move || {
+            if let Some(s) = weak.upgrade() {
+                s.page_hidden();
+            }
+        });
+        if let Some(w) = web_sys::window() {
+            let _ = w.add_event_listener_with_callback("pagehide", f.as_ref().unchecked_ref());
+        }
+        f
+    });
+    Handle { shell, view: Some(Box::new(view)), on_pagehide }
 }
 
 fn mount_config_error(
@@ -222,5 +259,5 @@ fn mount_config_error(
     let detail = format!("{{\"kind\":\"config\",\"message\":{}}}", json_str(&full));
     emit(&host, "error", &detail);
     settle_once(&settle, &Cell::new(false), Settled::Failed { kind: "config", message: &full });
-    Handle { shell: None, view: Some(Box::new(view)) }
+    Handle { shell: None, view: Some(Box::new(view)), on_pagehide: None }
 }
