@@ -5,7 +5,7 @@ export PATH := $(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 export CHROMEDRIVER := /usr/bin/chromedriver
 PORT ?= 8080
 
-.PHONY: setup build demo test test-native test-wasm test-e2e smoke screenshots clean
+.PHONY: setup build demo test test-native test-wasm test-e2e test-bytes bench smoke screenshots clean
 
 setup:
 	@./scripts/setup.sh
@@ -19,7 +19,7 @@ demo: build
 	node tools/server.mjs dist $(PORT)
 
 ## Every test: native core, wasm in headless Chromium, end to end against dist/.
-test: setup test-native test-wasm build test-e2e
+test: setup test-native test-wasm build test-bytes test-e2e
 
 test-native:
 	cargo test --no-default-features
@@ -29,6 +29,14 @@ test-wasm:
 
 test-e2e:
 	node tests/e2e/run.mjs dist
+
+## Fails when a byte figure of dist/ grows more than 3% past bench/budget.json.
+test-bytes:
+	node bench/guard.mjs dist
+
+## The benchmark: bytes, open times, heap, long tasks, budgets; writes bench/results.json.
+bench: build
+	node bench/run.mjs dist
 
 ## The shared contract smoke test, when ../shared is present.
 smoke: build

@@ -45,15 +45,17 @@ const pages = {
 // Cold: click the trigger the moment the element is defined, before any idle preload.
 const COLD = `<script type="module">customElements.whenDefined("cancel-flow").then(()=>{const b=document.querySelector("cancel-flow").shadowRoot.querySelector("[part~=trigger]");__b.click=performance.now();b.click()})</script>`;
 
-async function firstStepPainted(p, el) {
-  return p.evaluate((el) => new Promise((resolve) => {
-    const tick = () => {
-      const d = document.querySelector(el).shadowRoot?.querySelector("[part~=dialog][data-step=survey]");
-      if (d && d.getBoundingClientRect().height > 0) requestAnimationFrame(() => setTimeout(() => resolve(performance.now()), 0));
-      else requestAnimationFrame(tick);
-    };
-    tick();
-  }), el);
+// Time from the click to the rendering of the frame that paints the first step
+// (performance.now() in that frame's rAF callback, just before it paints). `click` clicks the trigger first, inside the same task.
+async function firstStepPainted(p, el, click) {
+  return p.evaluate(async ({ el, click }) => {
+    const shown = () => { const d = document.querySelector(el).shadowRoot?.querySelector("[part~=dialog][data-step=survey]"); return d && d.getBoundingClientRect().height > 0; };
+    if (click) { const b = document.querySelector(el).shadowRoot.querySelector("[part~=trigger]"); __b.click = performance.now(); b.click(); }
+    for (let i = 0; i < 100 && !shown(); i++) await null; // microtasks of the click's own task
+    while (!shown()) await new Promise((r) => requestAnimationFrame(r));
+    const frame = await new Promise((r) => requestAnimationFrame(() => r(performance.now())));
+    return frame - __b.click;
+  }, { el, click });
 }
 
 async function measure(kind, cold) {
@@ -68,17 +70,16 @@ async function measure(kind, cold) {
   const name = `${kind}-${cold ? "cold" : "warm"}`;
   const t0 = Date.now();
   await p.goto(server.origin + server.page(name, pages[kind](cold)), { waitUntil: "load" });
-  const beforeIdle = loaded.filter((r) => !r.url.includes("/p/")).map((r) => path.basename(new URL(r.url).pathname));
+  // What the page fetched by its load event (before any idle callback or interaction).
+  const beforeIdle = await p.evaluate(() => performance.getEntriesByType("resource").filter((e) => e.startTime < performance.timing.loadEventStart - performance.timeOrigin).map((e) => new URL(e.name).pathname.split("/").pop()));
   const beforeIdleBytes = loaded.filter((r) => !r.url.includes("/p/") || r.url.endsWith(".js")).reduce((a, r) => a + r.bytes, 0);
   let open;
   if (cold) {
-    const painted = await firstStepPainted(p, el);
-    open = painted - (await p.evaluate(() => __b.click));
+    open = await firstStepPainted(p, el, false);
   } else {
     if (kind === "widget") await p.waitForFunction(() => __b.ready, null, { timeout: 10000 });
     await p.waitForTimeout(100);
-    const click = await p.evaluate((el) => { const b = document.querySelector(el).shadowRoot.querySelector("[part~=trigger]"); __b.click = performance.now(); b.click(); return __b.click; }, el);
-    open = (await firstStepPainted(p, el)) - click;
+    open = await firstStepPainted(p, el, true);
   }
   const heapOpen = await heap();
   const root = p.locator(el);

@@ -326,6 +326,15 @@ impl Shell {
             self.opened_at.set(env::now_ms());
         }
         self.ui.open.set(true);
+        // Show the dialog now, in the click's own task, so it paints in the next frame
+        // (the view's effect would otherwise do it a microtask later; it then sees it open).
+        if let Some(Ok(Some(d))) = self.container.as_ref().map(|c| c.query_selector("dialog")) {
+            if let Ok(d) = wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlDialogElement>(d) {
+                if !d.open() {
+                    let _ = d.show_modal();
+                }
+            }
+        }
         self.step_changed(self.step());
     }
 
