@@ -9,7 +9,7 @@ use wasm_bindgen_futures::JsFuture;
 use web_sys::{AbortController, Headers, RequestInit, Response};
 
 /// A request that can be sent any number of times with the same id.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Delivery {
     /// Outcome id (the idempotency key).
     pub id: String,
@@ -19,6 +19,25 @@ pub struct Delivery {
     pub headers: Vec<(String, String)>,
     /// The JSON body.
     pub body: String,
+}
+
+impl Delivery {
+    /// As a JSON value (for the outbox). Hand-written rather than derived: it reuses the
+    /// `Value` code the config parser already needs, and keeps serde's typed
+    /// deserializer (and its float formatting) out of the wasm.
+    pub fn to_value(&self) -> serde_json::Value {
+        let headers = self.headers.iter().map(|(k, v)| serde_json::json!([k, v])).collect::<Vec<_>>();
+        serde_json::json!({ "id": self.id, "endpoint": self.endpoint, "headers": headers, "body": self.body })
+    }
+
+    /// From a JSON value written by `to_value`; `None` when it is not one.
+    pub fn from_value(v: &serde_json::Value) -> Option<Delivery> {
+        let s = |k: &str| v.get(k)?.as_str().map(str::to_string);
+        let headers = v.get("headers")?.as_array()?.iter()
+            .filter_map(|h| Some((h.get(0)?.as_str()?.to_string(), h.get(1)?.as_str()?.to_string())))
+            .collect();
+        Some(Delivery { id: s("id")?, endpoint: s("endpoint")?, headers, body: s("body")? })
+    }
 }
 
 /// How one attempt went.

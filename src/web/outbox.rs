@@ -5,13 +5,13 @@
 
 use crate::web::delivery::{deliver, Delivery, Failure};
 use std::cell::RefCell;
-use std::collections::HashSet;
+
 
 const KEY: &str = "cancel-flow:outbox:v1";
 
 thread_local! {
     /// Ids being sent by this page right now, so a flush never doubles a live send.
-    static IN_FLIGHT: RefCell<HashSet<String>> = RefCell::new(HashSet::new());
+    static IN_FLIGHT: RefCell<Vec<String>> = const { RefCell::new(Vec::new()) };
     static FLUSHED: RefCell<bool> = const { RefCell::new(false) };
 }
 
@@ -23,7 +23,8 @@ fn storage() -> Option<web_sys::Storage> {
 pub fn pending() -> Vec<Delivery> {
     storage()
         .and_then(|s| s.get_item(KEY).ok().flatten())
-        .and_then(|t| serde_json::from_str(&t).ok())
+        .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok())
+        .and_then(|v| v.as_array().map(|a| a.iter().filter_map(Delivery::from_value).collect()))
         .unwrap_or_default()
 }
 
@@ -32,7 +33,7 @@ fn save(all: &[Delivery]) {
         let _ = if all.is_empty() {
             s.remove_item(KEY)
         } else {
-            s.set_item(KEY, &serde_json::to_string(all).unwrap_or_default())
+            s.set_item(KEY, &serde_json::Value::Array(all.iter().map(Delivery::to_value).collect()).to_string())
         };
     }
 }
@@ -58,12 +59,19 @@ pub fn remove(id: &str) {
 
 /// Marks an id as being sent by this page (returns false if it already was).
 pub fn claim(id: &str) -> bool {
-    IN_FLIGHT.with(|s| s.borrow_mut().insert(id.to_string()))
+    IN_FLIGHT.with(|s| {
+        let mut s = s.borrow_mut();
+        let new = !s.iter().any(|x| x == id);
+        if new {
+            s.push(id.to_string());
+        }
+        new
+    })
 }
 
 /// Releases a claim.
 pub fn release(id: &str) {
-    IN_FLIGHT.with(|s| s.borrow_mut().remove(id));
+    IN_FLIGHT.with(|s| s.borrow_mut().retain(|x| x != id));
 }
 
 /// Re-sends what an earlier page left behind, once per page load.
