@@ -4,7 +4,7 @@
 use super::config::{Config, DiscountAmount, Effective, Span};
 use super::date::Ymd;
 use super::flow::{Decision, Flow, Step};
-use serde::Serialize;
+use serde_json::{json, Value};
 
 /// The payload schema.
 pub const OUTCOME_SCHEMA: &str = "cancel-flow/outcome@1";
@@ -25,7 +25,7 @@ pub struct Context {
 }
 
 /// `{unit, count}` on the wire.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SpanOut {
     /// `day`, `week`, `month` or `year`.
     pub unit: &'static str,
@@ -40,8 +40,7 @@ impl From<Span> for SpanOut {
 }
 
 /// The `result` object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
+#[derive(Debug, Clone, PartialEq)]
 pub enum ResultOut {
     /// Paused until `resume_on`.
     Paused { duration: SpanOut, resume_on: String },
@@ -51,11 +50,8 @@ pub enum ResultOut {
     FrequencyReduced { count: u32, per: SpanOut },
     /// Took a discount.
     DiscountAccepted {
-        #[serde(skip_serializing_if = "Option::is_none")]
         percent_off: Option<u32>,
-        #[serde(skip_serializing_if = "Option::is_none")]
         amount_off_minor: Option<u64>,
-        #[serde(skip_serializing_if = "Option::is_none")]
         currency: Option<String>,
         months: u32,
     },
@@ -68,7 +64,7 @@ pub enum ResultOut {
 }
 
 /// `customer` on the wire.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CustomerOut {
     /// Customer id.
     pub id: String,
@@ -77,7 +73,7 @@ pub struct CustomerOut {
 }
 
 /// `survey` on the wire.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SurveyOut {
     /// The chosen reason.
     pub reason_id: String,
@@ -86,17 +82,16 @@ pub struct SurveyOut {
 }
 
 /// One entry of `offers`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct OfferOut {
     /// The offer type (`pause`, `downgrade`, `frequency`, `discount`, `link`).
-    #[serde(rename = "type")]
     pub kind: &'static str,
     /// Whether it was the one accepted.
     pub accepted: bool,
 }
 
 /// The whole payload.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Outcome {
     /// Always `cancel-flow/outcome@1`.
     pub schema: &'static str,
@@ -202,9 +197,56 @@ impl Outcome {
         }
     }
 
-    /// The JSON body.
+    /// The JSON body. Built by hand through `serde_json::Value` (field order as in the
+    /// contract), which keeps serde's derive code out of the wasm.
     pub fn to_json(&self) -> String {
-        serde_json::to_string(self).unwrap_or_default()
+        let span = |s: &SpanOut| json!({ "unit": s.unit, "count": s.count });
+        let result = match &self.result {
+            ResultOut::Paused { duration, resume_on } => json!({ "type": "paused", "duration": span(duration), "resume_on": resume_on }),
+            ResultOut::Downgraded { from, to } => json!({ "type": "downgraded", "from": from, "to": to }),
+            ResultOut::FrequencyReduced { count, per } => json!({ "type": "frequency_reduced", "count": count, "per": span(per) }),
+            ResultOut::DiscountAccepted { percent_off, amount_off_minor, currency, months } => {
+                let mut v = json!({ "type": "discount_accepted" });
+                if let Some(p) = percent_off {
+                    v["percent_off"] = json!(p);
+                }
+                if let Some(a) = amount_off_minor {
+                    v["amount_off_minor"] = json!(a);
+                }
+                if let Some(c) = currency {
+                    v["currency"] = json!(c);
+                }
+                v["months"] = json!(months);
+                v
+            }
+            ResultOut::LinkFollowed { link_id } => json!({ "type": "link_followed", "link_id": link_id }),
+            ResultOut::Cancelled { effective, effective_on } => {
+                json!({ "type": "cancelled", "effective": effective, "effective_on": effective_on })
+            }
+            ResultOut::Abandoned => json!({ "type": "abandoned" }),
+        };
+        let survey = match &self.survey {
+            Some(s) => json!({ "reason_id": s.reason_id, "comment": s.comment }),
+            None => Value::Null,
+        };
+        let offers: Vec<Value> = self.offers.iter().map(|o| json!({ "type": o.kind, "accepted": o.accepted })).collect();
+        json!({
+            "schema": self.schema,
+            "id": self.id,
+            "created_at": self.created_at,
+            "flow_id": self.flow_id,
+            "test": self.test,
+            "customer": { "id": self.customer.id, "subscription_id": self.customer.subscription_id },
+            "plan_id": self.plan_id,
+            "locale": self.locale,
+            "result": result,
+            "survey": survey,
+            "offers": offers,
+            "keep_in_touch": self.keep_in_touch,
+            "steps": self.steps,
+            "elapsed_ms": self.elapsed_ms,
+        })
+        .to_string()
     }
 }
 
