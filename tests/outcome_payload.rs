@@ -215,3 +215,15 @@ fn uuid_is_v4() {
     assert_eq!(id, "ffffffff-ffff-4fff-bfff-ffffffffffff");
     assert_eq!(uuid_v4([0; 16]), "00000000-0000-4000-8000-000000000000");
 }
+
+#[test]
+fn fields_keep_the_contract_order() {
+    let mut f = flow(|_| {});
+    f.apply(Action::Cancel);
+    f.apply(Action::Confirm);
+    let text = Outcome::of(&f, &ctx()).to_json();
+    let order = ["\"schema\"", "\"id\"", "\"created_at\"", "\"flow_id\"", "\"test\"", "\"customer\"", "\"plan_id\"", "\"locale\"", "\"result\"", "\"survey\"", "\"offers\"", "\"keep_in_touch\"", "\"steps\"", "\"elapsed_ms\""];
+    let at: Vec<usize> = order.iter().map(|k| text.find(k).unwrap()).collect();
+    assert!(at.windows(2).all(|w| w[0] < w[1]), "{text}");
+    assert!(text.contains(r#""result":{"type":"cancelled","effective":"period_end","effective_on":"2026-12-31"}"#), "{text}");
+}

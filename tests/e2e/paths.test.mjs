@@ -31,6 +31,9 @@ export const tests = {
       keep_in_touch: false,
       steps: ["survey", "offers", "done"],
     }));
+    // Field order as in the contract (some consumers compare serialized JSON).
+    assert.equal(JSON.stringify(Object.keys(q.json)), JSON.stringify(["schema", "id", "created_at", "flow_id", "test", "customer", "plan_id", "locale", "result", "survey", "offers", "keep_in_touch", "steps", "elapsed_ms"]));
+    assert.equal(JSON.stringify(q.json.result), JSON.stringify({ type: "paused", duration: { unit: "week", count: 4 }, resume_on: ymd(28) }));
     const text = await receipt(r);
     assert.match(text, /Paused for 4 weeks/);
     assert.ok(text.includes(q.json.id), "receipt shows the reference id");
