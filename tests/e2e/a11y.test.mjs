@@ -13,6 +13,24 @@ async function axe(p, label) {
   assert.deepEqual(v, [], `axe violations on ${label}`);
 }
 
+/** Presses keys in order. */
+async function press(p, ...keys) {
+  for (const k of keys) await p.keyboard.press(k);
+}
+
+/** The `part` of the focused element inside the widget. */
+const focusedPart = (p) => p.evaluate(() => document.querySelector("cancel-flow").shadowRoot.activeElement?.getAttribute("part"));
+
+/** Opens a host page and the flow with the keyboard alone (Tab to the trigger, Enter). */
+async function openByKeyboard(t, cfg) {
+  const p = await t.open(hostPage({ cfg }));
+  const r = p.locator("cancel-flow");
+  await until(async () => (await part(r, "trigger").count()) > 0, 4000, "trigger");
+  await press(p, "Tab", "Enter");
+  await waitStep(r, "survey");
+  return { p, r };
+}
+
 export const tests = {
   async "axe finds nothing on any step, light and dark"(t) {
     for (const scheme of ["light", "dark"]) {
@@ -63,25 +81,14 @@ export const tests = {
 
   async "keyboard only: open, pick a reason with arrows, pause"(t) {
     const cfg = { ...fixture("meal-box"), endpoint: t.endpoint, survey: { ...fixture("meal-box").survey, randomize: false } };
-    const p = await t.open(hostPage({ cfg }));
-    const r = p.locator("cancel-flow");
-    await until(async () => (await part(r, "trigger").count()) > 0, 4000, "trigger");
-    await p.keyboard.press("Tab");
-    await p.keyboard.press("Enter");
-    await waitStep(r, "survey");
+    const { p, r } = await openByKeyboard(t, cfg);
     // Focus is on the heading; Tab reaches the first reason, arrows move within the group.
-    await p.keyboard.press("Tab");
-    await p.keyboard.press("Space");
-    await p.keyboard.press("ArrowDown");
+    await press(p, "Tab", "Space", "ArrowDown");
     assert.equal(await r.locator('[part~="reason"][data-reason-id="too_much"] input').isChecked(), true);
-    await p.keyboard.press("Tab");
-    await p.keyboard.press("Enter");
+    await press(p, "Tab", "Enter");
     await waitStep(r, "offers");
     // First offer is frequency; tab into its options and take the first one.
-    await p.keyboard.press("Tab");
-    await p.keyboard.press("Space");
-    await p.keyboard.press("Tab");
-    await p.keyboard.press("Enter");
+    await press(p, "Tab", "Space", "Tab", "Enter");
     await waitStep(r, "done");
     const [q] = await t.posts();
     assert.deepEqual(q.json.result, { type: "frequency_reduced", count: 20, per: { unit: "week", count: 50 } });
@@ -135,22 +142,14 @@ export const tests = {
 
   async "keyboard only: open and cancel"(t) {
     const cfg = { ...fixture("meal-box"), endpoint: t.endpoint };
-    const p = await t.open(hostPage({ cfg }));
-    const r = p.locator("cancel-flow");
-    await until(async () => (await part(r, "trigger").count()) > 0, 4000, "trigger");
-    await p.keyboard.press("Tab");
-    await p.keyboard.press("Enter");
-    await waitStep(r, "survey");
+    const { p, r } = await openByKeyboard(t, cfg);
     // Shift+Tab from the heading wraps to the cancel control at the end of the dialog.
-    await until(() => p.evaluate(() => document.querySelector("cancel-flow").shadowRoot.activeElement?.getAttribute("part") === "title"), 3000, "heading focus");
-    await p.keyboard.press("Shift+Tab");
-    assert.equal(await p.evaluate(() => document.querySelector("cancel-flow").shadowRoot.activeElement?.getAttribute("part")), "cancel");
-    await p.keyboard.press("Enter");
+    await until(async () => (await focusedPart(p)) === "title", 3000, "heading focus");
+    await press(p, "Shift+Tab");
+    assert.equal(await focusedPart(p), "cancel");
+    await press(p, "Enter");
     await waitStep(r, "confirm");
-    for (let i = 0; i < 10; i++) {
-      if (await p.evaluate(() => document.querySelector("cancel-flow").shadowRoot.activeElement?.getAttribute("part")) === "confirm") break;
-      await p.keyboard.press("Tab");
-    }
+    for (let i = 0; i < 10 && (await focusedPart(p)) !== "confirm"; i++) await press(p, "Tab");
     await p.keyboard.press("Enter");
     await waitStep(r, "done");
     assert.equal((await t.posts())[0].json.result.type, "cancelled");
