@@ -5,7 +5,7 @@
 use super::config::*;
 use super::date::Ymd;
 use super::reader::{as_int, as_str, index, type_name, ConfigError, Obj, Read};
-use serde_json::Value;
+use super::json::Value;
 
 /// Largest config accepted, in bytes of JSON text.
 pub const MAX_CONFIG_BYTES: usize = 256 * 1024;
@@ -51,8 +51,7 @@ pub fn parse_config(text: &str, overrides: &Overrides) -> Result<Parsed, ConfigE
     if text.trim().is_empty() {
         return Err(ConfigError::new("config", "is empty: give a JSON object inline or a config URL"));
     }
-    let mut value: Value = serde_json::from_str(text)
-        .map_err(|e| ConfigError::new("config", format!("is not valid JSON ({e})")))?;
+    let mut value = Value::parse(text).map_err(|e| ConfigError::new("config", format!("is not valid JSON ({e})")))?;
     apply_overrides(&mut value, overrides);
     parse_value(&value)
 }
@@ -61,7 +60,7 @@ fn apply_overrides(v: &mut Value, o: &Overrides) {
     let Value::Object(root) = v else { return };
     let mut set = |key: &str, val: &Option<String>| {
         if let Some(s) = val {
-            root.insert(key.to_string(), Value::String(s.clone()));
+            root.insert(key, Value::String(s.clone()));
         }
     };
     set("endpoint", &o.endpoint);
@@ -69,13 +68,15 @@ fn apply_overrides(v: &mut Value, o: &Overrides) {
     set("token", &o.token);
     set("theme", &o.theme);
     if o.customer_id.is_some() || o.subscription_id.is_some() {
-        let c = root.entry("customer").or_insert_with(|| Value::Object(Default::default()));
-        if let Value::Object(c) = c {
+        if root.get("customer").is_none() {
+            root.insert("customer", Value::Object(Default::default()));
+        }
+        if let Some((_, Value::Object(c))) = root.0.iter_mut().find(|(k, _)| k == "customer") {
             if let Some(id) = &o.customer_id {
-                c.insert("id".into(), Value::String(id.clone()));
+                c.insert("id", Value::String(id.clone()));
             }
             if let Some(id) = &o.subscription_id {
-                c.insert("subscription_id".into(), Value::String(id.clone()));
+                c.insert("subscription_id", Value::String(id.clone()));
             }
         }
     }
@@ -154,7 +155,7 @@ pub fn salvage_fallback(text: &str) -> Fallback {
     if text.len() > MAX_CONFIG_BYTES {
         return none;
     }
-    let Ok(v) = serde_json::from_str::<Value>(text) else { return none };
+    let Ok(v) = Value::parse(text) else { return none };
     let Some(f) = v.get("fallback") else { return none };
     let url = f.get("url").and_then(Value::as_str).filter(|u| check_url(u, "fallback.url").is_ok());
     let email = f.get("email").and_then(Value::as_str).filter(|e| is_email(e));

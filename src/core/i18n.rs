@@ -61,9 +61,9 @@ pub fn is_rtl(code: &str) -> bool {
 /// Reads a catalog file: a flat JSON object of message key to text. Anything else
 /// yields an empty catalog (English then shows through).
 pub fn parse_catalog(json: &str) -> Vec<(String, String)> {
-    match serde_json::from_str::<serde_json::Value>(json) {
-        Ok(serde_json::Value::Object(map)) => {
-            map.into_iter().filter_map(|(k, v)| v.as_str().map(|s| (k, s.to_string()))).collect()
+    match super::json::Value::parse(json) {
+        Ok(super::json::Value::Object(map)) => {
+            map.0.into_iter().filter_map(|(k, v)| v.as_str().map(|s| (k, s.to_string()))).collect()
         }
         _ => Vec::new(),
     }

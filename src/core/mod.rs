@@ -7,6 +7,7 @@ pub mod config_parse;
 pub mod date;
 pub mod flow;
 pub mod i18n;
+pub mod json;
 pub mod outcome;
 pub mod reader;
 pub mod receipt;

@@ -4,7 +4,7 @@
 use super::config::{Config, DiscountAmount, Effective, Span};
 use super::date::Ymd;
 use super::flow::{Decision, Flow, Step};
-use serde_json::{json, Value};
+use super::json::{Map, Value};
 
 /// The payload schema.
 pub const OUTCOME_SCHEMA: &str = "cancel-flow/outcome@1";
@@ -197,63 +197,89 @@ impl Outcome {
         }
     }
 
-    /// The JSON body. Built by hand through `serde_json::Value` (field order as in the
-    /// contract), which keeps serde's derive code out of the wasm.
+    /// The JSON body, fields in the contract's order.
     pub fn to_json(&self) -> String {
-        let span = |s: &SpanOut| json!({ "unit": s.unit, "count": s.count });
+        let span = |s: &SpanOut| Value::object([("unit", s.unit.into()), ("count", num(s.count))]);
+        let kind = |t: &str| ("type", Value::from(t));
         let result = match &self.result {
-            ResultOut::Paused { duration, resume_on } => json!({ "type": "paused", "duration": span(duration), "resume_on": resume_on }),
-            ResultOut::Downgraded { from, to } => json!({ "type": "downgraded", "from": from, "to": to }),
-            ResultOut::FrequencyReduced { count, per } => json!({ "type": "frequency_reduced", "count": count, "per": span(per) }),
+            ResultOut::Paused { duration, resume_on } => {
+                Value::object([kind("paused"), ("duration", span(duration)), ("resume_on", resume_on.as_str().into())])
+            }
+            ResultOut::Downgraded { from, to } => {
+                Value::object([kind("downgraded"), ("from", from.as_str().into()), ("to", to.as_str().into())])
+            }
+            ResultOut::FrequencyReduced { count, per } => {
+                Value::object([kind("frequency_reduced"), ("count", num(*count)), ("per", span(per))])
+            }
             ResultOut::DiscountAccepted { percent_off, amount_off_minor, currency, months } => {
-                let mut v = json!({ "type": "discount_accepted" });
+                let mut m = Map::default();
+                m.insert("type", "discount_accepted".into());
                 if let Some(p) = percent_off {
-                    v["percent_off"] = json!(p);
+                    m.insert("percent_off", num(*p));
                 }
                 if let Some(a) = amount_off_minor {
-                    v["amount_off_minor"] = json!(a);
+                    m.insert("amount_off_minor", (*a).into());
                 }
                 if let Some(c) = currency {
-                    v["currency"] = json!(c);
+                    m.insert("currency", c.as_str().into());
                 }
-                v["months"] = json!(months);
-                v
+                m.insert("months", num(*months));
+                Value::Object(m)
             }
-            ResultOut::LinkFollowed { link_id } => json!({ "type": "link_followed", "link_id": link_id }),
-            ResultOut::Cancelled { effective, effective_on } => {
-                json!({ "type": "cancelled", "effective": effective, "effective_on": effective_on })
-            }
-            ResultOut::Abandoned => json!({ "type": "abandoned" }),
+            ResultOut::LinkFollowed { link_id } => Value::object([kind("link_followed"), ("link_id", link_id.as_str().into())]),
+            ResultOut::Cancelled { effective, effective_on } => Value::object([
+                kind("cancelled"),
+                ("effective", (*effective).into()),
+                ("effective_on", effective_on.as_deref().into()),
+            ]),
+            ResultOut::Abandoned => Value::object([kind("abandoned")]),
         };
-        let survey = match &self.survey {
-            Some(s) => json!({ "reason_id": s.reason_id, "comment": s.comment }),
-            None => Value::Null,
-        };
-        let offers: Vec<Value> = self.offers.iter().map(|o| json!({ "type": o.kind, "accepted": o.accepted })).collect();
-        json!({
-            "schema": self.schema,
-            "id": self.id,
-            "created_at": self.created_at,
-            "flow_id": self.flow_id,
-            "test": self.test,
-            "customer": { "id": self.customer.id, "subscription_id": self.customer.subscription_id },
-            "plan_id": self.plan_id,
-            "locale": self.locale,
-            "result": result,
-            "survey": survey,
-            "offers": offers,
-            "keep_in_touch": self.keep_in_touch,
-            "steps": self.steps,
-            "elapsed_ms": self.elapsed_ms,
-        })
-        .to_string()
+        let survey = self.survey.as_ref().map(|s| {
+            Value::object([("reason_id", s.reason_id.as_str().into()), ("comment", s.comment.as_deref().into())])
+        });
+        let offers = self.offers.iter().map(|o| Value::object([("type", o.kind.into()), ("accepted", o.accepted.into())]));
+        Value::object([
+            ("schema", self.schema.into()),
+            ("id", self.id.as_str().into()),
+            ("created_at", self.created_at.as_str().into()),
+            ("flow_id", self.flow_id.as_str().into()),
+            ("test", self.test.into()),
+            (
+                "customer",
+                Value::object([
+                    ("id", self.customer.id.as_str().into()),
+                    ("subscription_id", self.customer.subscription_id.as_deref().into()),
+                ]),
+            ),
+            ("plan_id", self.plan_id.as_str().into()),
+            ("locale", self.locale.as_str().into()),
+            ("result", result),
+            ("survey", survey.into()),
+            ("offers", Value::Array(offers.collect())),
+            ("keep_in_touch", self.keep_in_touch.into()),
+            ("steps", Value::Array(self.steps.iter().map(|&s| s.into()).collect())),
+            ("elapsed_ms", self.elapsed_ms.into()),
+        ])
+        .to_json()
     }
+}
+
+fn num(n: u32) -> Value {
+    Value::from(n as u64)
 }
 
 /// Formats 16 random bytes as a UUID v4 string.
 pub fn uuid_v4(mut b: [u8; 16]) -> String {
     b[6] = (b[6] & 0x0f) | 0x40;
     b[8] = (b[8] & 0x3f) | 0x80;
-    let hex = |r: std::ops::Range<usize>| b[r].iter().map(|x| format!("{x:02x}")).collect::<String>();
-    format!("{}-{}-{}-{}-{}", hex(0..4), hex(4..6), hex(6..8), hex(8..10), hex(10..16))
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut s = String::with_capacity(36);
+    for (i, x) in b.iter().enumerate() {
+        if matches!(i, 4 | 6 | 8 | 10) {
+            s.push('-');
+        }
+        s.push(HEX[(x >> 4) as usize] as char);
+        s.push(HEX[(x & 15) as usize] as char);
+    }
+    s
 }

@@ -1,8 +1,8 @@
-//! A small typed reader over `serde_json::Value` that tracks the field path, so every
+//! A small typed reader over a JSON `Value` that tracks the field path, so every
 //! config error names the field it is about (`offers.pause.options[1].count: ...`) and
 //! every unknown field can be reported with its full path.
 
-use serde_json::{Map, Value};
+use super::json::{Map, Value};
 use std::fmt;
 
 /// A config problem: the field path and what is wrong with it, in plain words.
@@ -63,7 +63,7 @@ pub fn type_name(v: &Value) -> &'static str {
 pub struct Obj<'a> {
     /// Path of this object (empty for the root).
     pub path: String,
-    map: &'a Map<String, Value>,
+    map: &'a Map,
     known: Vec<&'static str>,
 }
 
@@ -164,24 +164,8 @@ pub fn as_str(v: &Value, path: &str) -> Read<String> {
 /// Reads a whole number within `min..=max`.
 pub fn as_int(v: &Value, path: &str, min: u64, max: u64) -> Read<u64> {
     let bad = || ConfigError::new(path, format!("must be a whole number from {min} to {max}"));
-    match v {
-        Value::Number(n) => {
-            let x = if let Some(u) = n.as_u64() {
-                u
-            } else if let Some(f) = n.as_f64() {
-                // Accept 4.0 but not 4.5 or -1.
-                if f.fract() != 0.0 || f < 0.0 || f > u64::MAX as f64 {
-                    return Err(bad());
-                }
-                f as u64
-            } else {
-                return Err(bad());
-            };
-            if x < min || x > max {
-                return Err(bad());
-            }
-            Ok(x)
-        }
+    match v.as_whole() {
+        Some(x) if (min..=max).contains(&x) => Ok(x),
         _ => Err(bad()),
     }
 }

@@ -2,6 +2,7 @@
 //! bearer token; a 10-second timeout; retries with exponential backoff and jitter on
 //! network errors, 408, 429 and 5xx, honouring `Retry-After`; no retry on other 4xx.
 
+use crate::core::json::Value;
 use crate::web::env;
 use gloo_timers::future::TimeoutFuture;
 use wasm_bindgen::{JsCast, JsValue};
@@ -22,19 +23,25 @@ pub struct Delivery {
 }
 
 impl Delivery {
-    /// As a JSON value (for the outbox). Hand-written rather than derived: it reuses the
-    /// `Value` code the config parser already needs, and keeps serde's typed
-    /// deserializer (and its float formatting) out of the wasm.
-    pub fn to_value(&self) -> serde_json::Value {
-        let headers = self.headers.iter().map(|(k, v)| serde_json::json!([k, v])).collect::<Vec<_>>();
-        serde_json::json!({ "id": self.id, "endpoint": self.endpoint, "headers": headers, "body": self.body })
+    /// As a JSON value (for the outbox).
+    pub fn to_value(&self) -> Value {
+        let headers = self.headers.iter().map(|(k, v)| Value::Array(vec![k.as_str().into(), v.as_str().into()]));
+        Value::object([
+            ("id", self.id.as_str().into()),
+            ("endpoint", self.endpoint.as_str().into()),
+            ("headers", Value::Array(headers.collect())),
+            ("body", self.body.as_str().into()),
+        ])
     }
 
     /// From a JSON value written by `to_value`; `None` when it is not one.
-    pub fn from_value(v: &serde_json::Value) -> Option<Delivery> {
+    pub fn from_value(v: &Value) -> Option<Delivery> {
         let s = |k: &str| v.get(k)?.as_str().map(str::to_string);
         let headers = v.get("headers")?.as_array()?.iter()
-            .filter_map(|h| Some((h.get(0)?.as_str()?.to_string(), h.get(1)?.as_str()?.to_string())))
+            .filter_map(|h| match h.as_array()?.as_slice() {
+                [k, v] => Some((k.as_str()?.to_string(), v.as_str()?.to_string())),
+                _ => None,
+            })
             .collect();
         Some(Delivery { id: s("id")?, endpoint: s("endpoint")?, headers, body: s("body")? })
     }

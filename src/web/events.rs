@@ -22,6 +22,4 @@ pub fn emit_value(host: &HtmlElement, name: &str, detail: &JsValue) {
 }
 
 /// A JSON string literal (quotes and escapes included).
-pub fn json_str(s: &str) -> String {
-    serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into())
-}
+pub use crate::core::json::quote as json_str;

@@ -109,7 +109,7 @@ pub fn resolve_locale(requested: Option<&str>) -> (String, Option<String>) {
 /// The requested locale of a config (valid or not) and attributes.
 fn requested_locale(config_text: &str, over: &Overrides) -> Option<String> {
     over.locale.clone().or_else(|| {
-        serde_json::from_str::<serde_json::Value>(config_text)
+        crate::core::json::Value::parse(config_text)
             .ok()?
             .get("locale")?
             .as_str()

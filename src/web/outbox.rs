@@ -4,6 +4,7 @@
 //! what is left, with the same id. Storage that is unavailable degrades to memory only.
 
 use crate::web::delivery::{deliver, Delivery, Failure};
+use crate::core::json::Value;
 use std::cell::RefCell;
 
 
@@ -23,7 +24,7 @@ fn storage() -> Option<web_sys::Storage> {
 pub fn pending() -> Vec<Delivery> {
     storage()
         .and_then(|s| s.get_item(KEY).ok().flatten())
-        .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok())
+        .and_then(|t| Value::parse(&t).ok())
         .and_then(|v| v.as_array().map(|a| a.iter().filter_map(Delivery::from_value).collect()))
         .unwrap_or_default()
 }
@@ -33,7 +34,7 @@ fn save(all: &[Delivery]) {
         let _ = if all.is_empty() {
             s.remove_item(KEY)
         } else {
-            s.set_item(KEY, &serde_json::Value::Array(all.iter().map(Delivery::to_value).collect()).to_string())
+            s.set_item(KEY, &Value::Array(all.iter().map(Delivery::to_value).collect()).to_json())
         };
     }
 }
