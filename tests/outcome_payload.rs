@@ -227,3 +227,49 @@ fn fields_keep_the_contract_order() {
     assert!(at.windows(2).all(|w| w[0] < w[1]), "{text}");
     assert!(text.contains(r#""result":{"type":"cancelled","effective":"period_end","effective_on":"2026-12-31"}"#), "{text}");
 }
+
+#[test]
+fn offer_cards_state_the_facts() {
+    use cancel_flow::core::offer_text::offer_text;
+    let f = flow(|_| {});
+    let msgs = Messages::new("en", None, Some(f.config()));
+    let w = Words { msgs: &msgs, fmt: &PlainFormats };
+    let today = Ymd::parse("2026-11-25").unwrap();
+    let card = |k| offer_text(&w, f.config(), k, today);
+
+    let pause = card(OfferKind::Pause);
+    assert_eq!(pause.title, "Pause instead");
+    assert_eq!(pause.accept.as_deref(), Some("Pause"));
+    let values: Vec<_> = pause.options.iter().map(|o| (o.value.as_str(), o.main.as_str(), o.sub.as_deref())).collect();
+    assert_eq!(
+        values,
+        [
+            ("2-week", "2 weeks", Some("back on 2026-12-09")),
+            ("4-week", "4 weeks", Some("back on 2026-12-23")),
+            ("2-month", "2 months", Some("back on 2027-01-25")),
+        ]
+    );
+
+    let down = card(OfferKind::Downgrade);
+    assert_eq!(down.body.as_deref(), Some("You pay EUR 49.90 per week now."));
+    let tier = &down.options[0];
+    assert_eq!((tier.value.as_str(), tier.main.as_str()), ("couple", "Couple box"));
+    assert_eq!(tier.price.as_deref(), Some("EUR 32.90 per week"));
+    assert_eq!(tier.features.as_deref(), Some(&["3 recipes for 2 people".to_string()][..]));
+    assert_eq!(tier.sub.as_deref(), Some("Not included: Family portions, Weekend dessert"));
+    assert!(tier.loses);
+
+    let freq = card(OfferKind::Frequency);
+    assert_eq!(freq.body.as_deref(), Some("You get a delivery every week now."));
+    let f_opts: Vec<_> = freq.options.iter().map(|o| (o.value.as_str(), o.main.as_str())).collect();
+    assert_eq!(f_opts, [("20-per-50-week", "20 of 50 weeks"), ("25-per-50-week", "25 of 50 weeks")]);
+
+    let discount = card(OfferKind::Discount);
+    assert!(discount.options.is_empty());
+    assert_eq!(discount.body.as_deref(), Some("15% off for 2 months"));
+
+    let link = card(OfferKind::Link);
+    assert_eq!(link.accept, None, "each link is its own accept");
+    assert_eq!(link.options[0].url.as_deref(), Some("https://shop.example/help"));
+    assert_eq!(link.options[0].main, "Tell a person what went wrong");
+}

@@ -8,6 +8,7 @@ pub mod date;
 pub mod flow;
 pub mod i18n;
 pub mod json;
+pub mod offer_text;
 pub mod outcome;
 pub mod reader;
 pub mod receipt;

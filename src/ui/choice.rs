@@ -5,7 +5,9 @@ use crate::core::config::Fallback;
 use leptos::prelude::*;
 
 /// A radio card: `part` and `data-*` on the label, the native radio inside (arrow keys
-/// move within the group by `name`).
+/// move within the group by `name`). The browser keeps the checked state; the card is
+/// rebuilt from the flow whenever its step is shown, and the stylesheet marks the
+/// selected card with `:has(:checked)`.
 #[component]
 pub fn Choice(
     /// `part` attribute (`reason`, `option`, `effective`).
@@ -17,8 +19,8 @@ pub fn Choice(
     /// Which data attribute carries the value.
     #[prop(default = false)]
     reason: bool,
-    /// Whether it is selected.
-    checked: Signal<bool>,
+    /// Whether it is selected when shown.
+    checked: bool,
     /// Called when chosen.
     on_choose: Callback<()>,
     /// The visible content.
@@ -26,8 +28,8 @@ pub fn Choice(
 ) -> impl IntoView {
     let (data_value, data_reason) = if reason { (None, Some(value.clone())) } else { (Some(value.clone()), None) };
     view! {
-        <label part=part class="choice" class:selected=move || checked.get() data-value=data_value data-reason-id=data_reason>
-            <input type="radio" name=name value=value prop:checked=move || checked.get() on:change=move |_| on_choose.run(()) />
+        <label part=part class="choice" data-value=data_value data-reason-id=data_reason>
+            <input type="radio" name=name value=value checked=checked on:change=move |_| on_choose.run(()) />
             <span class="choice-body">{children()}</span>
         </label>
     }

@@ -33,14 +33,10 @@ pub fn Confirm() -> impl IntoView {
                 (Effective::PeriodEnd, None) => w.t("confirm.period_end"),
                 (Effective::Immediately, _) => w.ta("confirm.immediately", &[("date", &w.date(today))]),
             };
+            let checked = flow.with_untracked(|f| f.effective() == e);
             view! {
-                <Choice
-                    part="effective"
-                    name="cf-effective".to_string()
-                    value=e.as_str().to_string()
-                    checked=Signal::derive(move || flow.with(|f| f.effective() == e))
-                    on_choose=Callback::new(move |_| act.run(Action::ChooseEffective(e)))
-                >
+                <Choice part="effective" name="cf-effective".to_string() value=e.as_str().to_string() checked
+                    on_choose=Callback::new(move |_| act.run(Action::ChooseEffective(e)))>
                     {label}
                 </Choice>
             }
@@ -51,7 +47,7 @@ pub fn Confirm() -> impl IntoView {
             <label part="keep-in-touch" class="check">
                 <input
                     type="checkbox"
-                    prop:checked=move || flow.with(|f| f.keep_in_touch())
+                    checked=flow.with_untracked(|f| f.keep_in_touch())
                     on:change=move |ev| act.run(Action::SetKeepInTouch(event_target_checked(&ev)))
                 />
                 <span>{w.t("confirm.keep_in_touch")}</span>
@@ -76,6 +72,7 @@ pub fn Confirm() -> impl IntoView {
         }
     });
     let back_label = w.t("confirm.back");
+    let can_go_back = flow.with_untracked(|f| f.can_go_back());
     view! {
         <Title text=w.t("confirm.title") />
         {plan.map(|p| view! { <p class="plan">{p}</p> })}
@@ -89,11 +86,11 @@ pub fn Confirm() -> impl IntoView {
             <button type="button" part="confirm" class="primary" on:click=move |_| act.run(Action::Confirm)>
                 {w.t("confirm.confirm")}
             </button>
-            <Show when=move || flow.with(|f| f.can_go_back())>
+            {can_go_back.then(|| view! {
                 <button type="button" part="back" class="secondary" on:click=move |_| act.run(Action::Back)>
-                    {back_label.clone()}
+                    {back_label}
                 </button>
-            </Show>
+            })}
         </div>
         {alternatives}
     }

@@ -23,7 +23,11 @@ pub const TITLE_ID: &str = "cf-title";
 pub fn App(theme: &'static str) -> impl IntoView {
     let ui = expect_context::<Ui>();
     let flow = ui.flow;
-    let step = move || flow.with(|f| f.step());
+    // The step on screen. A step's view is built once per visit (and again when the
+    // dialog reopens with a fresh flow), not on every action inside it.
+    let open = ui.open;
+    let screen = Memo::new(move |_| (open.get(), flow.with(|f| f.step())));
+    let step = move || screen.get().1;
     let body = move || match step() {
         Step::Survey => view! { <survey::Survey /> }.into_any(),
         Step::Offers => view! { <offers::Offers /> }.into_any(),
@@ -36,11 +40,11 @@ pub fn App(theme: &'static str) -> impl IntoView {
     let cancel_label = ui.msgs.t("cancel", &[]);
     let (act, close) = (ui.act, ui.close);
     let inner = view! {
-        <Show when=move || ui.modal>
-            <button type="button" part="close" class="close" aria-label=close_label.clone() on:click=move |_| close.run(())>
+        {ui.modal.then(|| view! {
+            <button type="button" part="close" class="close" aria-label=close_label on:click=move |_| close.run(())>
                 <span aria-hidden="true">"×"</span>
             </button>
-        </Show>
+        })}
         <div class="body">{body}</div>
         <Show when=move || flow.with(|f| f.shows_cancel())>
             <div class="foot">
@@ -55,7 +59,6 @@ pub fn App(theme: &'static str) -> impl IntoView {
     let dir = ui.dir;
     if ui.modal {
         let dialog = NodeRef::<Dialog>::new();
-        let open = ui.open;
         Effect::new(move |_| {
             let want = open.get();
             if let Some(d) = dialog.get() {

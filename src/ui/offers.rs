@@ -1,11 +1,13 @@
 //! The offers step: one card per offer matched to the reason, in order. Every card has
 //! an accept and a decline of equal size and weight; options are radio cards with the
-//! facts a person needs (resume date, new price, what changes).
+//! facts a person needs (resume date, new price, what changes), worded by
+//! `core::offer_text`.
 
 use super::choice::Choice;
 use super::Title;
 use crate::core::config::OfferKind;
 use crate::core::flow::Action;
+use crate::core::offer_text::{offer_text, OptionText};
 use crate::web::controller::Ui;
 use crate::web::env;
 use leptos::prelude::*;
@@ -22,86 +24,14 @@ pub fn Offers() -> impl IntoView {
     }
 }
 
-/// An option's radio card inside an offer.
-fn option_card(ui: &Ui, kind: OfferKind, value: String, content: AnyView) -> impl IntoView {
-    let flow = ui.flow;
-    let act = ui.act;
-    let v = value.clone();
-    let v2 = value.clone();
+/// The facts of one option, inside its radio card.
+fn option_content(o: OptionText) -> impl IntoView {
+    let sub_class = if o.loses { "option-sub loses" } else { "option-sub" };
     view! {
-        <Choice
-            part="option"
-            name=format!("cf-offer-{}", kind.as_str())
-            value=value
-            checked=Signal::derive(move || flow.with(|f| f.option(kind) == Some(v.as_str())))
-            on_choose=Callback::new(move |_| act.run(Action::ChooseOption(kind, v2.clone())))
-        >
-            {content}
-        </Choice>
-    }
-}
-
-/// The options of an offer and its accept label.
-fn offer_body(ui: &Ui, kind: OfferKind) -> (String, Option<String>, Vec<AnyView>, String) {
-    let w = ui.words();
-    let cfg = &ui.config;
-    let o = &cfg.offers;
-    let today = env::today();
-    match kind {
-        OfferKind::Pause => {
-            let opts = o.pause.clone().unwrap_or_default().into_iter().map(|s| {
-                let content = view! {
-                    <span class="option-main">{w.span(s)}</span>
-                    <span class="option-sub">{w.ta("offer.pause.resume", &[("date", &w.date(today.add(s)))])}</span>
-                }.into_any();
-                option_card(ui, kind, s.value(), content).into_any()
-            }).collect();
-            (w.t("offer.pause.title"), Some(w.t("offer.pause.body")), opts, w.t("offer.pause.accept"))
-        }
-        OfferKind::Downgrade => {
-            let now = cfg.plan.price.as_ref().map(|p| w.ta("offer.downgrade.now", &[("price", &w.price(p))]));
-            let opts = o.downgrade.clone().unwrap_or_default().into_iter().map(|t| {
-                let name = ui.msgs.text(&t.name).to_string();
-                let price = t.price.as_ref().map(|p| w.price(p));
-                let features: Vec<String> = t.features.iter().map(|f| ui.msgs.text(f).to_string()).collect();
-                let loses: Vec<String> = t.loses.iter().map(|f| ui.msgs.text(f).to_string()).collect();
-                let loses_line = (!loses.is_empty()).then(|| w.ta("offer.downgrade.loses", &[("items", &loses.join(", "))]));
-                let content = view! {
-                    <span class="option-main">{name}</span>
-                    {price.map(|p| view! { <span class="option-price">{p}</span> })}
-                    <ul class="features">{features.into_iter().map(|f| view! { <li>{f}</li> }).collect_view()}</ul>
-                    {loses_line.map(|l| view! { <span class="option-sub loses">{l}</span> })}
-                }.into_any();
-                option_card(ui, kind, t.id.clone(), content).into_any()
-            }).collect();
-            (w.t("offer.downgrade.title"), now, opts, w.t("offer.downgrade.accept"))
-        }
-        OfferKind::Frequency => {
-            let now = cfg.plan.deliveries.map(|d| w.ta("offer.frequency.now", &[("deliveries", &w.deliveries(d))]));
-            let opts = o.frequency.clone().unwrap_or_default().into_iter().map(|d| {
-                let content = view! { <span class="option-main">{w.deliveries(d)}</span> }.into_any();
-                option_card(ui, kind, d.value(), content).into_any()
-            }).collect();
-            (w.t("offer.frequency.title"), now, opts, w.t("offer.frequency.accept"))
-        }
-        OfferKind::Discount => {
-            let d = o.discount.clone();
-            let body = d.as_ref().map(|d| w.discount(&d.amount, d.months));
-            (w.t("offer.discount.title"), body, Vec::new(), w.t("offer.discount.accept"))
-        }
-        OfferKind::Link => {
-            let act = ui.act;
-            let links = o.links.clone().unwrap_or_default().into_iter().map(|l| {
-                let id = l.id.clone();
-                view! {
-                    <a part="option accept" class="primary link-offer" data-value=l.id.clone() href=l.url.clone() target="_blank" rel="noopener noreferrer"
-                        on:click=move |_| act.run(Action::FollowLink(id.clone()))>
-                        {ui.msgs.text(&l.label).to_string()}
-                    </a>
-                }.into_any()
-            }).collect();
-            (w.t("offer.link.title"), Some(w.t("offer.link.body")), links, String::new())
-        }
+        <span class="option-main">{o.main}</span>
+        {o.price.map(|p| view! { <span class="option-price">{p}</span> })}
+        {o.features.map(|f| view! { <ul class="features">{f.into_iter().map(|f| view! { <li>{f}</li> }).collect_view()}</ul> })}
+        {o.sub.map(|s| view! { <span class=sub_class>{s}</span> })}
     }
 }
 
@@ -109,32 +39,54 @@ fn offer_body(ui: &Ui, kind: OfferKind) -> (String, Option<String>, Vec<AnyView>
 #[component]
 pub fn OfferCard(kind: OfferKind) -> impl IntoView {
     let ui = expect_context::<Ui>();
-    let (title, body, options, accept) = offer_body(&ui, kind);
-    let flow = ui.flow;
-    let act = ui.act;
+    let text = offer_text(&ui.words(), &ui.config, kind, env::today());
+    let (flow, act) = (ui.flow, ui.act);
     let title_id = format!("cf-offer-{}", kind.as_str());
-    let has_options = !options.is_empty() && kind != OfferKind::Link;
-    let options_view = if has_options {
-        view! { <div role="radiogroup" aria-labelledby=title_id.clone() class="choices">{options}</div> }.into_any()
+    let chosen = flow.with_untracked(|f| f.option(kind).map(str::to_string));
+    let options = if kind == OfferKind::Link {
+        let links = text.options.into_iter().map(|o| {
+            let id = o.value.clone();
+            view! {
+                <a part="option accept" class="primary link-offer" data-value=o.value href=o.url target="_blank" rel="noopener noreferrer"
+                    on:click=move |_| act.run(Action::FollowLink(id.clone()))>
+                    {o.main}
+                </a>
+            }
+        });
+        view! { <div class="links">{links.collect_view()}</div> }.into_any()
+    } else if text.options.is_empty() {
+        view! { <div class="links"></div> }.into_any()
     } else {
-        view! { <div class="links">{options}</div> }.into_any()
+        let name = title_id.clone();
+        let group = name.clone();
+        let cards = text.options.into_iter().map(|o| {
+            let value = o.value.clone();
+            let checked = chosen.as_deref() == Some(value.as_str());
+            view! {
+                <Choice part="option" name=name.clone() value=value.clone() checked
+                    on_choose=Callback::new(move |_| act.run(Action::ChooseOption(kind, value.clone())))>
+                    {option_content(o)}
+                </Choice>
+            }
+        });
+        view! { <div role="radiogroup" aria-labelledby=group class="choices">{cards.collect_view()}</div> }.into_any()
     };
-    let choose = ui.msgs.t("offer.choose", &[]);
-    let decline = ui.msgs.t("offer.decline", &[]);
-    let accept_button = (kind != OfferKind::Link).then(|| {
-        view! { <button type="button" part="accept" class="primary" on:click=move |_| act.run(Action::Accept(kind))>{accept}</button> }
+    let (choose, decline) = (ui.msgs.t("offer.choose", &[]), ui.msgs.t("offer.decline", &[]));
+    let accept = text.accept.map(|label| {
+        view! { <button type="button" part="accept" class="primary" on:click=move |_| act.run(Action::Accept(kind))>{label}</button> }
     });
+    let labelled_by = title_id.clone();
     view! {
-        <section part="offer" class="card offer" data-offer=kind.as_str() aria-labelledby=title_id.clone()
+        <section part="offer" class="card offer" data-offer=kind.as_str() aria-labelledby=labelled_by
             hidden=move || flow.with(|f| f.is_declined(kind))>
-            <h3 id=title_id.clone() class="offer-title">{title}</h3>
-            {body.map(|b| view! { <p class="offer-body">{b}</p> })}
-            {options_view}
+            <h3 id=title_id class="offer-title">{text.title}</h3>
+            {text.body.map(|b| view! { <p class="offer-body">{b}</p> })}
+            {options}
             <Show when=move || flow.with(|f| f.hint() == Some(kind))>
                 <p class="hint-alert" role="alert">{choose.clone()}</p>
             </Show>
             <div class="actions">
-                {accept_button}
+                {accept}
                 <button type="button" part="decline" class="secondary" on:click=move |_| act.run(Action::Decline(kind))>
                     {decline}
                 </button>

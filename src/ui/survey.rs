@@ -16,22 +16,17 @@ pub fn ReasonFields(labelled_by: &'static str) -> impl IntoView {
     let flow = ui.flow;
     let act = ui.act;
     let order = flow.with_untracked(|f| f.reason_order().to_vec());
+    let chosen = flow.with_untracked(|f| f.reason().map(str::to_string));
     let reasons = order
         .into_iter()
         .map(|i| {
             let r = &survey.reasons[i];
             let id = r.id.clone();
-            let id2 = id.clone();
+            let checked = chosen.as_deref() == Some(id.as_str());
             let label = ui.msgs.text(&r.label).to_string();
             view! {
-                <Choice
-                    part="reason"
-                    reason=true
-                    name="cf-reason".to_string()
-                    value=id.clone()
-                    checked=Signal::derive(move || flow.with(|f| f.reason() == Some(id.as_str())))
-                    on_choose=Callback::new(move |_| act.run(Action::ChooseReason(id2.clone())))
-                >
+                <Choice part="reason" reason=true name="cf-reason".to_string() value=id.clone() checked
+                    on_choose=Callback::new(move |_| act.run(Action::ChooseReason(id.clone())))>
                     {label}
                 </Choice>
             }
