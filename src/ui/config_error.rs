@@ -29,14 +29,8 @@ pub fn ConfigError(msgs: Messages, fallback: Fallback, as_dialog: bool, on_close
     if !as_dialog {
         return view! { <div class="cf">{content}</div> }.into_any();
     }
+    // `mount` shows the dialog once it is in the document.
     let dialog = NodeRef::<Dialog>::new();
-    Effect::new(move |_| {
-        if let Some(d) = dialog.get() {
-            if !d.open() {
-                let _ = d.show_modal();
-            }
-        }
-    });
     let close_label = msgs.t("dialog.close", &[]);
     let on_close = std::rc::Rc::new(on_close);
     let close = move || {

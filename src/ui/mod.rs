@@ -12,7 +12,7 @@ pub mod survey;
 
 use crate::core::flow::Step;
 use crate::web::controller::Ui;
-use leptos::html::Dialog;
+use wasm_bindgen::JsCast;
 use leptos::prelude::*;
 
 /// The id of the current step's heading (labels the dialog).
@@ -58,21 +58,10 @@ pub fn App(theme: &'static str) -> impl IntoView {
     let outer_lang = lang.clone();
     let dir = ui.dir;
     if ui.modal {
-        let dialog = NodeRef::<Dialog>::new();
-        Effect::new(move |_| {
-            let want = open.get();
-            if let Some(d) = dialog.get() {
-                if want && !d.open() {
-                    let _ = d.show_modal();
-                } else if !want && d.open() {
-                    d.close();
-                }
-            }
-        });
+        // The shell opens and closes the <dialog> itself (`Shell::open`, `Shell::close`).
         view! {
             <div class="cf" data-theme=theme lang=outer_lang dir=dir>
                 <dialog
-                    node_ref=dialog
                     part="dialog"
                     class="dialog"
                     role="dialog"
@@ -85,7 +74,7 @@ pub fn App(theme: &'static str) -> impl IntoView {
                         if ev.key() == "Escape" {
                             ev.prevent_default();
                             close.run(());
-                        } else if let Some(d) = dialog.get_untracked() {
+                        } else if let Some(d) = ev.current_target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()) {
                             crate::web::focus::trap_tab(&ev, &d);
                         }
                     }

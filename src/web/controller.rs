@@ -66,6 +66,12 @@ impl Ui {
     }
 }
 
+/// The `<dialog>` inside `container`, if any.
+pub fn dialog_in(container: &HtmlElement) -> Option<web_sys::HtmlDialogElement> {
+    let d = container.query_selector("dialog").ok()??;
+    wasm_bindgen::JsCast::dyn_into(d).ok()
+}
+
 /// The browser side of one mounted flow.
 pub struct Shell {
     /// The `<cancel-flow>` element (events are dispatched on it), if any.
@@ -326,13 +332,10 @@ impl Shell {
             self.opened_at.set(env::now_ms());
         }
         self.ui.open.set(true);
-        // Show the dialog now, in the click's own task, so it paints in the next frame
-        // (the view's effect would otherwise do it a microtask later; it then sees it open).
-        if let Some(Ok(Some(d))) = self.container.as_ref().map(|c| c.query_selector("dialog")) {
-            if let Ok(d) = wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlDialogElement>(d) {
-                if !d.open() {
-                    let _ = d.show_modal();
-                }
+        // Show the dialog now, in the click's own task, so it paints in the next frame.
+        if let Some(d) = self.container.as_ref().and_then(dialog_in) {
+            if !d.open() {
+                let _ = d.show_modal();
             }
         }
         self.step_changed(self.step());
@@ -374,6 +377,9 @@ impl Shell {
         }
         if self.ui.modal {
             self.ui.open.set(false);
+            if let Some(d) = self.container.as_ref().and_then(dialog_in) {
+                d.close();
+            }
         }
         self.emit("close", "{}");
     }

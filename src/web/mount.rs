@@ -250,12 +250,17 @@ fn mount_config_error(
     let (locale, _) = resolve_locale(locale.as_deref());
     let msgs = Messages::new(&locale, catalog.as_deref(), None);
     let h = host.clone();
-    let view = mount_to(container, move || ui::config_error::ConfigError(ui::config_error::ConfigErrorProps {
+    let view = mount_to(container.clone(), move || ui::config_error::ConfigError(ui::config_error::ConfigErrorProps {
         msgs,
         fallback,
         as_dialog,
         on_close: Box::new(move || emit(&h, "close", "{}")),
     }));
+    if as_dialog {
+        if let Some(d) = crate::web::controller::dialog_in(&container) {
+            let _ = d.show_modal();
+        }
+    }
     let detail = format!("{{\"kind\":\"config\",\"message\":{}}}", json_str(&full));
     emit(&host, "error", &detail);
     settle_once(&settle, &Cell::new(false), Settled::Failed { kind: "config", message: &full });
