@@ -11,6 +11,7 @@ use crate::core::flow::Action;
 use crate::core::outcome::effective_on;
 use crate::web::controller::Ui;
 use crate::web::env;
+use super::button::{button, Press};
 use leptos::prelude::*;
 
 /// The confirm step.
@@ -83,14 +84,8 @@ pub fn Confirm() -> impl IntoView {
         </fieldset>
         {keep}
         <div class="actions">
-            <button type="button" part="confirm" class="primary" on:click=move |_| act.run(Action::Confirm)>
-                {w.t("confirm.confirm")}
-            </button>
-            {can_go_back.then(|| view! {
-                <button type="button" part="back" class="secondary" on:click=move |_| act.run(Action::Back)>
-                    {back_label}
-                </button>
-            })}
+            {button(&ui, "confirm", "primary", w.t("confirm.confirm"), Press::Act(Action::Confirm))}
+            {can_go_back.then(|| button(&ui, "back", "secondary", back_label, Press::Act(Action::Back)))}
         </div>
         {alternatives}
     }

@@ -4,6 +4,7 @@
 use super::Title;
 use crate::core::receipt::receipt;
 use crate::web::controller::Ui;
+use super::button::{button, Press};
 use leptos::prelude::*;
 
 /// The receipt.
@@ -12,13 +13,10 @@ pub fn Done() -> impl IntoView {
     let ui = expect_context::<Ui>();
     let Some(outcome) = ui.outcome.get_untracked() else { return ().into_any() };
     let r = receipt(&ui.words(), &ui.config, &outcome);
-    let close = ui.close;
     let close_button = ui.modal.then(|| {
         view! {
             <div class="actions">
-                <button type="button" part="close" class="secondary" on:click=move |_| close.run(())>
-                    {ui.msgs.t("done.close", &[])}
-                </button>
+                {button(&ui, "close", "secondary", ui.msgs.t("done.close", &[]), Press::Close)}
             </div>
         }
     });

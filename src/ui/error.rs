@@ -5,6 +5,7 @@ use super::choice::FallbackLinks;
 use super::Title;
 use crate::core::i18n::delivery_problem_key;
 use crate::web::controller::{DeliveryProblem, Ui};
+use super::button::{button, Press};
 use leptos::prelude::*;
 
 /// The delivery error step.
@@ -18,7 +19,6 @@ pub fn DeliveryError() -> impl IntoView {
     };
     let fb = ui.config.fallback.clone();
     let email = fb.email.clone().unwrap_or_default();
-    let retry = ui.retry;
     view! {
         <div part="error" class="error" role="alert">
             <Title text=ui.msgs.t("error.title", &[]) />
@@ -26,7 +26,7 @@ pub fn DeliveryError() -> impl IntoView {
             <p class="hint">{problem}</p>
         </div>
         <div class="actions">
-            <button type="button" part="retry" class="primary" on:click=move |_| retry.run(())>{ui.msgs.t("error.retry", &[])}</button>
+            {button(&ui, "retry", "primary", ui.msgs.t("error.retry", &[]), Press::Retry)}
         </div>
         <FallbackLinks
             fallback=fb

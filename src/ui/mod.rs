@@ -1,6 +1,7 @@
 //! Leptos views, one per step, small and declarative. They read the flow through
 //! signals and send `Action`s; every rule lives in `core::flow`.
 
+pub mod button;
 pub mod choice;
 pub mod component;
 pub mod config_error;
@@ -13,6 +14,7 @@ pub mod survey;
 use crate::core::flow::Step;
 use crate::web::controller::Ui;
 use wasm_bindgen::JsCast;
+use button::{button, Press};
 use leptos::prelude::*;
 
 /// The id of the current step's heading (labels the dialog).
@@ -38,7 +40,8 @@ pub fn App(theme: &'static str) -> impl IntoView {
     };
     let close_label = ui.msgs.t("dialog.close", &[]);
     let cancel_label = ui.msgs.t("cancel", &[]);
-    let (act, close) = (ui.act, ui.close);
+    let close = ui.close;
+    let shell_ui = ui.clone();
     let inner = view! {
         {ui.modal.then(|| view! {
             <button type="button" part="close" class="close" aria-label=close_label on:click=move |_| close.run(())>
@@ -48,9 +51,7 @@ pub fn App(theme: &'static str) -> impl IntoView {
         <div class="body">{body}</div>
         <Show when=move || flow.with(|f| f.shows_cancel())>
             <div class="foot">
-                <button type="button" part="cancel" class="link-danger" on:click=move |_| act.run(crate::core::flow::Action::Cancel)>
-                    {cancel_label.clone()}
-                </button>
+                {button(&shell_ui, "cancel", "link-danger", cancel_label.clone(), Press::Act(crate::core::flow::Action::Cancel))}
             </div>
         </Show>
     };

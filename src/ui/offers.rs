@@ -10,6 +10,7 @@ use crate::core::flow::Action;
 use crate::core::offer_text::{offer_text, OptionText};
 use crate::web::controller::Ui;
 use crate::web::env;
+use super::button::{button, Press};
 use leptos::prelude::*;
 
 /// The offers step.
@@ -73,7 +74,7 @@ pub fn OfferCard(kind: OfferKind) -> impl IntoView {
     };
     let (choose, decline) = (ui.msgs.t("offer.choose", &[]), ui.msgs.t("offer.decline", &[]));
     let accept = text.accept.map(|label| {
-        view! { <button type="button" part="accept" class="primary" on:click=move |_| act.run(Action::Accept(kind))>{label}</button> }
+        button(&ui, "accept", "primary", label, Press::Act(Action::Accept(kind)))
     });
     let labelled_by = title_id.clone();
     view! {
@@ -87,9 +88,7 @@ pub fn OfferCard(kind: OfferKind) -> impl IntoView {
             </Show>
             <div class="actions">
                 {accept}
-                <button type="button" part="decline" class="secondary" on:click=move |_| act.run(Action::Decline(kind))>
-                    {decline}
-                </button>
+                {button(&ui, "decline", "secondary", decline, Press::Act(Action::Decline(kind)))}
             </div>
         </section>
     }

@@ -5,6 +5,7 @@ use super::choice::Choice;
 use super::Title;
 use crate::core::flow::Action;
 use crate::web::controller::Ui;
+use super::button::{button, Press};
 use leptos::prelude::*;
 
 /// The reasons radio group and the comment box (also used inside the direct flow's
@@ -57,7 +58,6 @@ pub fn ReasonFields(labelled_by: &'static str) -> impl IntoView {
 #[component]
 pub fn Survey() -> impl IntoView {
     let ui = expect_context::<Ui>();
-    let act = ui.act;
     let question = ui
         .config
         .survey
@@ -70,12 +70,8 @@ pub fn Survey() -> impl IntoView {
         <p class="hint">{ui.msgs.t("survey.hint", &[])}</p>
         <ReasonFields labelled_by=super::TITLE_ID />
         <div class="actions">
-            <button type="button" part="next" class="primary" on:click=move |_| act.run(Action::Next)>
-                {ui.msgs.t("survey.next", &[])}
-            </button>
-            <button type="button" part="skip" class="secondary" on:click=move |_| act.run(Action::Skip)>
-                {ui.msgs.t("survey.skip", &[])}
-            </button>
+            {button(&ui, "next", "primary", ui.msgs.t("survey.next", &[]), Press::Act(Action::Next))}
+            {button(&ui, "skip", "secondary", ui.msgs.t("survey.skip", &[]), Press::Act(Action::Skip))}
         </div>
     }
 }
