@@ -1,13 +1,31 @@
-// Trunk post-build hook: minifies embed.js and the wasm-bindgen glue with terser and
-// strips comments and whitespace from the stylesheet, in Trunk's staging directory.
+// Trunk post-build hook, in Trunk's staging directory: drops the wasm exports nothing
+// calls and re-optimises the wasm, minifies embed.js and the wasm-bindgen glue with
+// terser, and strips comments and whitespace from the stylesheet.
 import fs from "node:fs";
 import path from "node:path";
+import { execFileSync } from "node:child_process";
 import { minify } from "terser";
+import { stripUnusedExports } from "./strip-exports.mjs";
 
 const dir = process.env.TRUNK_STAGING_DIR || process.argv[2] || "dist";
+const wasm = path.join(dir, "cancel-flow_bg.wasm");
+if (fs.existsSync(wasm) && stripUnusedExports(wasm, /^(__wbg_)?intounderlying/).length) {
+  // The same features Trunk's wasm-opt run enables (index.html); never --all-features.
+  const features = ["bulk-memory", "bulk-memory-opt", "nontrapping-float-to-int", "sign-ext", "mutable-globals", "reference-types", "multivalue"];
+  const bin = path.join(import.meta.dirname, "..", "node_modules", ".bin", "wasm-opt");
+  execFileSync(bin, ["-Oz", "--strip-debug", "--strip-producers", ...features.map((f) => `--enable-${f}`), wasm, "-o", wasm]);
+}
+// The glue's classes for those exports go too (wasm-bindgen's output is regular: each
+// class ends with its Symbol.dispose line; each finalization registry is one statement).
+function dropUnusedClasses(js) {
+  return js
+    .replace(/^export class (IntoUnderlying\w+) \{[\s\S]*?^if \(Symbol\.dispose\) \1\.prototype\[Symbol\.dispose\] = \1\.prototype\.free;\n/gm, "")
+    .replace(/^const IntoUnderlying\w+Finalization = [^;]*;\n/gm, "");
+}
 for (const file of ["embed.js", "cancel-flow.js"]) {
   const p = path.join(dir, file);
   if (!fs.existsSync(p)) continue;
+  if (file === "cancel-flow.js") fs.writeFileSync(p, dropUnusedClasses(fs.readFileSync(p, "utf8")));
   // In embed.js, `_`-prefixed members are private to the file, so they are renamed too.
   const properties = file === "embed.js" ? { regex: /^_/ } : false;
   const out = await minify(fs.readFileSync(p, "utf8"), { module: true, compress: { passes: 3 }, mangle: { toplevel: true, properties }, format: { comments: false } });
