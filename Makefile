@@ -5,7 +5,7 @@ export PATH := $(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 export CHROMEDRIVER := /usr/bin/chromedriver
 PORT ?= 8080
 
-.PHONY: setup build demo test test-native test-wasm test-e2e test-bytes bench smoke screenshots clean
+.PHONY: setup build demo test test-native test-wasm test-e2e test-bytes bench bench-floor smoke screenshots clean
 
 setup:
 	@./scripts/setup.sh
@@ -37,6 +37,10 @@ test-bytes:
 ## The benchmark: bytes, open times, heap, long tasks, budgets; writes bench/results.json.
 bench: build
 	node bench/run.mjs dist
+
+## The bytes of a minimal Leptos counter built the same way: the framework's floor.
+bench-floor: setup
+	./bench/floor/measure.sh
 
 ## The shared contract smoke test, when ../shared is present.
 smoke: build
