@@ -96,8 +96,10 @@ fn negotiation_and_fallback() {
 fn slovenian_and_arabic_plural_forms() {
     let sl = load("sl");
     let m = Messages::new("sl", Some(&serde_json::to_string(&sl).unwrap()), None);
-    let forms: Vec<String> =
-        [("one", "1"), ("two", "2"), ("few", "3"), ("other", "5")].iter().map(|(c, n)| m.plural("unit.week", c, &[("n", n)])).collect();
+    let forms: Vec<String> = [("one", "1"), ("two", "2"), ("few", "3"), ("other", "5")]
+        .iter()
+        .map(|(c, n)| m.plural("unit.week", c, &[("n", n)]))
+        .collect();
     assert_eq!(forms, ["1 teden", "2 tedna", "3 tedne", "5 tednov"]);
     let ar = load("ar");
     let m = Messages::new("ar", Some(&serde_json::to_string(&ar).unwrap()), None);
@@ -114,5 +116,8 @@ fn texts_override_per_locale() {
     let hu = std::fs::read_to_string(format!("{}/www/i18n/hu.json", env!("CARGO_MANIFEST_DIR"))).unwrap();
     assert_eq!(Messages::new("hu", Some(&hu), Some(&cfg)).t("confirm.title", &[]), "Lemondás");
     assert_eq!(Messages::new("en", None, Some(&cfg)).t("confirm.title", &[]), "Leave");
-    assert_eq!(Messages::new("de", Some(r#"{"x": "y"}"#), Some(&cfg)).t("confirm.title", &[]), "Cancel your subscription");
+    assert_eq!(
+        Messages::new("de", Some(r#"{"x": "y"}"#), Some(&cfg)).t("confirm.title", &[]),
+        "Cancel your subscription"
+    );
 }

@@ -48,59 +48,159 @@ fn shared_examples_parse() {
     assert_eq!(saas.plan.price.as_ref().unwrap().per.unit, Unit::Month);
     assert_eq!(saas.offers.downgrade.as_ref().unwrap().len(), 2);
     assert_eq!(saas.fallback.url, None);
-    assert_eq!(saas.offers_for(Some("switching")), vec![OfferKind::Pause, OfferKind::Downgrade, OfferKind::Discount, OfferKind::Link]);
+    assert_eq!(
+        saas.offers_for(Some("switching")),
+        vec![OfferKind::Pause, OfferKind::Downgrade, OfferKind::Discount, OfferKind::Link]
+    );
 }
 
 #[test]
 fn errors_name_the_field() {
     let cases: Vec<(&str, Box<dyn FnOnce(&mut Value)>)> = vec![
-        ("offers.pause.options[1].count: must be a whole number from 1 to 52", Box::new(|v| v["offers"]["pause"]["options"][1]["count"] = json!(0))),
-        ("offers.pause.options[0].count: must be a whole number from 1 to 52", Box::new(|v| v["offers"]["pause"]["options"][0]["count"] = json!(500))),
-        ("offers.pause.options[2].count: must be a whole number", Box::new(|v| v["offers"]["pause"]["options"][2]["count"] = json!(-1))),
-        ("offers.pause.options[0].count: must be a whole number", Box::new(|v| v["offers"]["pause"]["options"][0]["count"] = json!(2.5))),
-        ("offers.pause.options[0].unit: must be one of", Box::new(|v| v["offers"]["pause"]["options"][0]["unit"] = json!("fortnight"))),
-        ("offers.frequency.options[0].count: must be fewer deliveries than the plan's 50 per 50 week", Box::new(|v| v["offers"]["frequency"]["options"][0]["count"] = json!(50))),
-        ("offers.frequency.options[0].count: must be a whole number from 1 to 140", Box::new(|v| {
-            v["offers"]["frequency"]["options"][0] = json!({"count": 300, "per": {"unit": "week", "count": 20}})
-        })),
-        ("offers.frequency.options[1].count: must be fewer deliveries than the plan's 50 per 50 week", Box::new(|v| {
-            v["offers"]["frequency"]["options"][1] = json!({"count": 30, "per": {"unit": "week", "count": 20}})
-        })),
-        ("plan.price.amount_minor: must be a whole number", Box::new(|v| v["plan"]["price"]["amount_minor"] = json!(-5))),
-        ("plan.price.currency: must be a three-letter ISO 4217 code", Box::new(|v| v["plan"]["price"]["currency"] = json!("euro"))),
-        ("schema: version \"cancel-flow/config@2\" is not supported", Box::new(|v| v["schema"] = json!("cancel-flow/config@2"))),
+        (
+            "offers.pause.options[1].count: must be a whole number from 1 to 52",
+            Box::new(|v| v["offers"]["pause"]["options"][1]["count"] = json!(0)),
+        ),
+        (
+            "offers.pause.options[0].count: must be a whole number from 1 to 52",
+            Box::new(|v| v["offers"]["pause"]["options"][0]["count"] = json!(500)),
+        ),
+        (
+            "offers.pause.options[2].count: must be a whole number",
+            Box::new(|v| v["offers"]["pause"]["options"][2]["count"] = json!(-1)),
+        ),
+        (
+            "offers.pause.options[0].count: must be a whole number",
+            Box::new(|v| v["offers"]["pause"]["options"][0]["count"] = json!(2.5)),
+        ),
+        (
+            "offers.pause.options[0].unit: must be one of",
+            Box::new(|v| v["offers"]["pause"]["options"][0]["unit"] = json!("fortnight")),
+        ),
+        (
+            "offers.frequency.options[0].count: must be fewer deliveries than the plan's 50 per 50 week",
+            Box::new(|v| v["offers"]["frequency"]["options"][0]["count"] = json!(50)),
+        ),
+        (
+            "offers.frequency.options[0].count: must be a whole number from 1 to 140",
+            Box::new(|v| {
+                v["offers"]["frequency"]["options"][0] = json!({"count": 300, "per": {"unit": "week", "count": 20}})
+            }),
+        ),
+        (
+            "offers.frequency.options[1].count: must be fewer deliveries than the plan's 50 per 50 week",
+            Box::new(|v| {
+                v["offers"]["frequency"]["options"][1] = json!({"count": 30, "per": {"unit": "week", "count": 20}})
+            }),
+        ),
+        (
+            "plan.price.amount_minor: must be a whole number",
+            Box::new(|v| v["plan"]["price"]["amount_minor"] = json!(-5)),
+        ),
+        (
+            "plan.price.currency: must be a three-letter ISO 4217 code",
+            Box::new(|v| v["plan"]["price"]["currency"] = json!("euro")),
+        ),
+        (
+            "schema: version \"cancel-flow/config@2\" is not supported",
+            Box::new(|v| v["schema"] = json!("cancel-flow/config@2")),
+        ),
         ("schema: must be \"cancel-flow/config@1\"", Box::new(|v| v["schema"] = json!("something"))),
-        ("schema: is required", Box::new(|v| { v.as_object_mut().unwrap().remove("schema"); })),
-        ("flow_id: is required", Box::new(|v| { v.as_object_mut().unwrap().remove("flow_id"); })),
+        (
+            "schema: is required",
+            Box::new(|v| {
+                v.as_object_mut().unwrap().remove("schema");
+            }),
+        ),
+        (
+            "flow_id: is required",
+            Box::new(|v| {
+                v.as_object_mut().unwrap().remove("flow_id");
+            }),
+        ),
         ("flow_id: must be text, not a number", Box::new(|v| v["flow_id"] = json!(7))),
-        ("customer.id: is required", Box::new(|v| { v["customer"].as_object_mut().unwrap().remove("id"); })),
-        ("plan: is required", Box::new(|v| { v.as_object_mut().unwrap().remove("plan"); })),
+        (
+            "customer.id: is required",
+            Box::new(|v| {
+                v["customer"].as_object_mut().unwrap().remove("id");
+            }),
+        ),
+        (
+            "plan: is required",
+            Box::new(|v| {
+                v.as_object_mut().unwrap().remove("plan");
+            }),
+        ),
         ("survey.reasons: is empty", Box::new(|v| v["survey"]["reasons"] = json!([]))),
-        ("survey.reasons[1].id: \"too_expensive\" is used twice", Box::new(|v| v["survey"]["reasons"][1]["id"] = json!("too_expensive"))),
-        ("survey.reasons[0].offers[0]: names \"discount\", but offers.discount is not configured", Box::new(|v| {
-            v["offers"].as_object_mut().unwrap().remove("discount");
-            v["survey"]["reasons"][0]["offers"] = json!(["discount"]);
-        })),
-        ("survey.reasons[0].offers[0]: \"coupon\" is not an offer", Box::new(|v| v["survey"]["reasons"][0]["offers"] = json!(["coupon"]))),
-        ("offers.downgrade.tiers[1].id: \"couple\" is used twice", Box::new(|v| {
-            let t = v["offers"]["downgrade"]["tiers"][0].clone();
-            v["offers"]["downgrade"]["tiers"].as_array_mut().unwrap().push(t);
-        })),
-        ("endpoint: \"http://shop.example/api\" is not allowed", Box::new(|v| v["endpoint"] = json!("http://shop.example/api"))),
-        ("endpoint: \"javascript:alert(1)\" is not allowed", Box::new(|v| v["endpoint"] = json!("javascript:alert(1)"))),
-        ("offers.links[0].url: \"javascript:alert(1)\" is not allowed", Box::new(|v| v["offers"]["links"][0]["url"] = json!("javascript:alert(1)"))),
-        ("fallback.url: \"data:text/html,hi\" is not allowed", Box::new(|v| v["fallback"]["url"] = json!("data:text/html,hi"))),
+        (
+            "survey.reasons[1].id: \"too_expensive\" is used twice",
+            Box::new(|v| v["survey"]["reasons"][1]["id"] = json!("too_expensive")),
+        ),
+        (
+            "survey.reasons[0].offers[0]: names \"discount\", but offers.discount is not configured",
+            Box::new(|v| {
+                v["offers"].as_object_mut().unwrap().remove("discount");
+                v["survey"]["reasons"][0]["offers"] = json!(["discount"]);
+            }),
+        ),
+        (
+            "survey.reasons[0].offers[0]: \"coupon\" is not an offer",
+            Box::new(|v| v["survey"]["reasons"][0]["offers"] = json!(["coupon"])),
+        ),
+        (
+            "offers.downgrade.tiers[1].id: \"couple\" is used twice",
+            Box::new(|v| {
+                let t = v["offers"]["downgrade"]["tiers"][0].clone();
+                v["offers"]["downgrade"]["tiers"].as_array_mut().unwrap().push(t);
+            }),
+        ),
+        (
+            "endpoint: \"http://shop.example/api\" is not allowed",
+            Box::new(|v| v["endpoint"] = json!("http://shop.example/api")),
+        ),
+        (
+            "endpoint: \"javascript:alert(1)\" is not allowed",
+            Box::new(|v| v["endpoint"] = json!("javascript:alert(1)")),
+        ),
+        (
+            "offers.links[0].url: \"javascript:alert(1)\" is not allowed",
+            Box::new(|v| v["offers"]["links"][0]["url"] = json!("javascript:alert(1)")),
+        ),
+        (
+            "fallback.url: \"data:text/html,hi\" is not allowed",
+            Box::new(|v| v["fallback"]["url"] = json!("data:text/html,hi")),
+        ),
         ("fallback: needs a url or an email", Box::new(|v| v["fallback"] = json!({}))),
-        ("fallback: is required", Box::new(|v| { v.as_object_mut().unwrap().remove("fallback"); })),
-        ("fallback.email: \"not-an-email\" is not an email address", Box::new(|v| v["fallback"]["email"] = json!("not-an-email"))),
-        ("offers.discount.percent_off: must be a whole number from 1 to 100", Box::new(|v| v["offers"]["discount"]["percent_off"] = json!(120))),
+        (
+            "fallback: is required",
+            Box::new(|v| {
+                v.as_object_mut().unwrap().remove("fallback");
+            }),
+        ),
+        (
+            "fallback.email: \"not-an-email\" is not an email address",
+            Box::new(|v| v["fallback"]["email"] = json!("not-an-email")),
+        ),
+        (
+            "offers.discount.percent_off: must be a whole number from 1 to 100",
+            Box::new(|v| v["offers"]["discount"]["percent_off"] = json!(120)),
+        ),
         ("cancel.period_end: must be a date like", Box::new(|v| v["cancel"]["period_end"] = json!("31.12.2026"))),
-        ("cancel.effective[0]: must be \"period_end\" or \"immediately\"", Box::new(|v| v["cancel"]["effective"] = json!(["tomorrow"]))),
+        (
+            "cancel.effective[0]: must be \"period_end\" or \"immediately\"",
+            Box::new(|v| v["cancel"]["effective"] = json!(["tomorrow"])),
+        ),
         ("theme: must be \"light\", \"dark\" or \"auto\"", Box::new(|v| v["theme"] = json!("neon"))),
         ("flow: must be \"guided\" or \"direct\"", Box::new(|v| v["flow"] = json!("express"))),
         ("locale: \"<script>\" is not a language tag", Box::new(|v| v["locale"] = json!("<script>"))),
-        ("headers.Idempotency-Key: is set by cancel-flow itself", Box::new(|v| v["headers"] = json!({"Idempotency-Key": "x"}))),
-        ("survey.reasons[0].label: must be non-empty text", Box::new(|v| v["survey"]["reasons"][0]["label"] = json!(""))),
+        (
+            "headers.Idempotency-Key: is set by cancel-flow itself",
+            Box::new(|v| v["headers"] = json!({"Idempotency-Key": "x"})),
+        ),
+        (
+            "survey.reasons[0].label: must be non-empty text",
+            Box::new(|v| v["survey"]["reasons"][0]["label"] = json!("")),
+        ),
         ("keep_in_touch.enabled: must be true or false", Box::new(|v| v["keep_in_touch"]["enabled"] = json!("yes"))),
     ];
     for (want, edit) in cases {
@@ -159,7 +259,8 @@ fn attribute_overrides_win() {
 
 #[test]
 fn endpoints_allowed() {
-    for ok in ["/api/x", "https://a.example/x", "http://localhost:3000/x", "http://127.0.0.1/x", "http://[::1]:8080/x"] {
+    for ok in ["/api/x", "https://a.example/x", "http://localhost:3000/x", "http://127.0.0.1/x", "http://[::1]:8080/x"]
+    {
         let mut v = example("meal-box");
         v["endpoint"] = json!(ok);
         assert!(parse(&v).is_ok(), "{ok}");
@@ -185,7 +286,11 @@ fn fallback_is_salvaged_from_a_broken_config() {
 
 #[test]
 fn localized_text_falls_back() {
-    let t = Text::PerLocale(vec![("en".into(), "Hello".into()), ("hu".into(), "Szia".into()), ("pt-BR".into(), "Olá".into())]);
+    let t = Text::PerLocale(vec![
+        ("en".into(), "Hello".into()),
+        ("hu".into(), "Szia".into()),
+        ("pt-BR".into(), "Olá".into()),
+    ]);
     assert_eq!(t.get("hu"), "Szia");
     assert_eq!(t.get("hu-HU"), "Szia");
     assert_eq!(t.get("pt"), "Olá");

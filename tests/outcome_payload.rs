@@ -222,10 +222,28 @@ fn fields_keep_the_contract_order() {
     f.apply(Action::Cancel);
     f.apply(Action::Confirm);
     let text = Outcome::of(&f, &ctx()).to_json();
-    let order = ["\"schema\"", "\"id\"", "\"created_at\"", "\"flow_id\"", "\"test\"", "\"customer\"", "\"plan_id\"", "\"locale\"", "\"result\"", "\"survey\"", "\"offers\"", "\"keep_in_touch\"", "\"steps\"", "\"elapsed_ms\""];
+    let order = [
+        "\"schema\"",
+        "\"id\"",
+        "\"created_at\"",
+        "\"flow_id\"",
+        "\"test\"",
+        "\"customer\"",
+        "\"plan_id\"",
+        "\"locale\"",
+        "\"result\"",
+        "\"survey\"",
+        "\"offers\"",
+        "\"keep_in_touch\"",
+        "\"steps\"",
+        "\"elapsed_ms\"",
+    ];
     let at: Vec<usize> = order.iter().map(|k| text.find(k).unwrap()).collect();
     assert!(at.windows(2).all(|w| w[0] < w[1]), "{text}");
-    assert!(text.contains(r#""result":{"type":"cancelled","effective":"period_end","effective_on":"2026-12-31"}"#), "{text}");
+    assert!(
+        text.contains(r#""result":{"type":"cancelled","effective":"period_end","effective_on":"2026-12-31"}"#),
+        "{text}"
+    );
 }
 
 #[test]

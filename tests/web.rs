@@ -62,7 +62,12 @@ fn retry_rules() {
 
 #[wasm_bindgen_test]
 fn outbox_keeps_until_removed() {
-    let d = Delivery { id: "test-outbox-1".into(), endpoint: "/x".into(), headers: vec![("A".into(), "b".into())], body: "{}".into() };
+    let d = Delivery {
+        id: "test-outbox-1".into(),
+        endpoint: "/x".into(),
+        headers: vec![("A".into(), "b".into())],
+        body: "{}".into(),
+    };
     outbox::put(&d);
     outbox::put(&d);
     assert_eq!(outbox::pending().iter().filter(|x| x.id == d.id).count(), 1, "put is idempotent");
@@ -109,7 +114,8 @@ async fn the_component_mounts_and_cancel_is_two_clicks_away() {
     click(&container, "[part~=cancel]");
     TimeoutFuture::new(20).await;
     assert_eq!(step(&container).as_deref(), Some("confirm"));
-    let keep: web_sys::HtmlInputElement = container.query_selector("[part~=keep-in-touch] input").unwrap().unwrap().unchecked_into();
+    let keep: web_sys::HtmlInputElement =
+        container.query_selector("[part~=keep-in-touch] input").unwrap().unwrap().unchecked_into();
     assert!(!keep.checked(), "never pre-checked");
     assert!(container.query_selector("[part~=confirm]").unwrap().is_some());
     handle.unmount();

@@ -97,8 +97,14 @@ pub const EN: Catalog = &[
     ("error.status_auth", "The shop did not accept this session ({status}). Reloading the page may help."),
     ("error.status_missing", "The shop's address for cancellations was not found ({status})."),
     ("error.status_rejected", "The shop's server did not accept the request ({status})."),
-    ("error.status_busy", "The shop's server is busy or having a problem right now ({status}). We keep trying in the background."),
-    ("error.network", "The shop's server could not be reached. Check your connection; we keep trying in the background."),
+    (
+        "error.status_busy",
+        "The shop's server is busy or having a problem right now ({status}). We keep trying in the background.",
+    ),
+    (
+        "error.network",
+        "The shop's server could not be reached. Check your connection; we keep trying in the background.",
+    ),
     ("error.retry", "Try again"),
     ("error.fallback_url", "Cancel with the shop's form"),
     ("error.fallback_email", "Email {email}"),

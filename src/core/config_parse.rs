@@ -4,8 +4,8 @@
 
 use super::config::*;
 use super::date::Ymd;
-use super::reader::{as_int, as_str, index, type_name, ConfigError, Obj, Read};
 use super::json::Value;
+use super::reader::{as_int, as_str, index, type_name, ConfigError, Obj, Read};
 
 /// Largest config accepted, in bytes of JSON text.
 pub const MAX_CONFIG_BYTES: usize = 256 * 1024;
@@ -107,7 +107,10 @@ pub fn parse_value(v: &Value) -> Result<Parsed, ConfigError> {
     let locale = root.opt_str("locale")?.filter(|s| !s.trim().is_empty());
     if let Some(l) = &locale {
         if !is_locale_tag(l) {
-            return Err(ConfigError::new("locale", format!("\"{l}\" is not a language tag such as \"en\" or \"pt-BR\"")));
+            return Err(ConfigError::new(
+                "locale",
+                format!("\"{l}\" is not a language tag such as \"en\" or \"pt-BR\""),
+            ));
         }
     }
     let customer = parse_customer(&mut root, &mut warnings)?;
@@ -115,7 +118,9 @@ pub fn parse_value(v: &Value) -> Result<Parsed, ConfigError> {
     let flow = match root.opt_str("flow")?.as_deref() {
         None | Some("guided") => FlowKind::Guided,
         Some("direct") => FlowKind::Direct,
-        Some(other) => return Err(ConfigError::new("flow", format!("must be \"guided\" or \"direct\", not \"{other}\""))),
+        Some(other) => {
+            return Err(ConfigError::new("flow", format!("must be \"guided\" or \"direct\", not \"{other}\"")))
+        }
     };
     let offers = parse_offers(&mut root, &plan, &mut warnings)?;
     let survey = parse_survey(&mut root, &offers, &mut warnings)?;
@@ -135,14 +140,30 @@ pub fn parse_value(v: &Value) -> Result<Parsed, ConfigError> {
         None | Some("auto") => Theme::Auto,
         Some("light") => Theme::Light,
         Some("dark") => Theme::Dark,
-        Some(other) => return Err(ConfigError::new("theme", format!("must be \"light\", \"dark\" or \"auto\", not \"{other}\""))),
+        Some(other) => {
+            return Err(ConfigError::new("theme", format!("must be \"light\", \"dark\" or \"auto\", not \"{other}\"")))
+        }
     };
     warnings.extend(root.unknown());
     let warnings = warnings.into_iter().map(|p| format!("{p}: unknown field, ignored")).collect();
     Ok(Parsed {
         config: Config {
-            flow_id, endpoint, headers, token, test, locale, customer, plan, flow, survey, offers, cancel,
-            keep_in_touch, fallback, texts, theme,
+            flow_id,
+            endpoint,
+            headers,
+            token,
+            test,
+            locale,
+            customer,
+            plan,
+            flow,
+            survey,
+            offers,
+            cancel,
+            keep_in_touch,
+            fallback,
+            texts,
+            theme,
         },
         warnings,
     })
@@ -227,14 +248,20 @@ pub(crate) fn check_url(url: &str, path: &str) -> Read<()> {
     if ok {
         Ok(())
     } else {
-        Err(ConfigError::new(path, format!("\"{url}\" is not allowed: use an https:// or http:// address or a path starting with /")))
+        Err(ConfigError::new(
+            path,
+            format!("\"{url}\" is not allowed: use an https:// or http:// address or a path starting with /"),
+        ))
     }
 }
 
 fn parse_headers(root: &mut Obj) -> Read<Vec<(String, String)>> {
     let Some(v) = root.get("headers") else { return Ok(Vec::new()) };
     let Value::Object(map) = v else {
-        return Err(ConfigError::new("headers", format!("must be an object of header names to text, not {}", type_name(v))));
+        return Err(ConfigError::new(
+            "headers",
+            format!("must be an object of header names to text, not {}", type_name(v)),
+        ));
     };
     let mut out = Vec::new();
     for (k, v) in map {
@@ -259,7 +286,11 @@ fn parse_headers(root: &mut Obj) -> Read<Vec<(String, String)>> {
 fn parse_customer(root: &mut Obj, warnings: &mut Vec<String>) -> Read<Customer> {
     let v = root.need("customer")?;
     let mut o = Obj::new(v, "customer")?;
-    let c = Customer { id: id_like(&mut o, "id")?, subscription_id: o.opt_str("subscription_id")?, email: o.opt_str("email")? };
+    let c = Customer {
+        id: id_like(&mut o, "id")?,
+        subscription_id: o.opt_str("subscription_id")?,
+        email: o.opt_str("email")?,
+    };
     warnings.extend(o.unknown());
     Ok(c)
 }
@@ -279,7 +310,10 @@ pub(crate) fn text(v: &Value, path: &str) -> Read<Text> {
             }
             Ok(Text::PerLocale(out))
         }
-        _ => Err(ConfigError::new(path, "must be non-empty text or an object of language to text, like {\"en\": \"...\"}")),
+        _ => Err(ConfigError::new(
+            path,
+            "must be non-empty text or an object of language to text, like {\"en\": \"...\"}",
+        )),
     }
 }
 
@@ -330,7 +364,10 @@ fn span(v: &Value, path: &str, pause: bool, warnings: &mut Vec<String>) -> Read<
 fn currency(o: &mut Obj) -> Read<String> {
     let c = o.str("currency")?;
     if c.len() != 3 || !c.bytes().all(|b| b.is_ascii_uppercase()) {
-        return Err(ConfigError::new(o.at("currency"), format!("must be a three-letter ISO 4217 code such as \"EUR\", not \"{c}\"")));
+        return Err(ConfigError::new(
+            o.at("currency"),
+            format!("must be a three-letter ISO 4217 code such as \"EUR\", not \"{c}\""),
+        ));
     }
     Ok(c)
 }
@@ -444,7 +481,10 @@ fn parse_offers(root: &mut Obj, plan: &Plan, warnings: &mut Vec<String>) -> Read
             let features = texts("features", &mut t)?;
             let loses = texts("loses", &mut t)?;
             if id == plan.id {
-                return Err(ConfigError::new(format!("{path}.id"), "is the current plan; a downgrade must be another tier"));
+                return Err(ConfigError::new(
+                    format!("{path}.id"),
+                    "is the current plan; a downgrade must be another tier",
+                ));
             }
             warnings.extend(t.unknown());
             tiers.push(Tier { id, name, price, features, loses });
@@ -455,7 +495,8 @@ fn parse_offers(root: &mut Obj, plan: &Plan, warnings: &mut Vec<String>) -> Read
     }
     if let Some(f) = o.get("frequency") {
         let mut fo = Obj::new(f, "offers.frequency")?;
-        let l = list(&mut fo, "options", 1)?.ok_or_else(|| ConfigError::new("offers.frequency.options", "is required"))?;
+        let l =
+            list(&mut fo, "options", 1)?.ok_or_else(|| ConfigError::new("offers.frequency.options", "is required"))?;
         let mut opts = Vec::new();
         for (i, item) in l.iter().enumerate() {
             let path = index("offers.frequency.options", i);
@@ -484,9 +525,15 @@ fn parse_offers(root: &mut Obj, plan: &Plan, warnings: &mut Vec<String>) -> Read
         let amount = if d.get("percent_off").is_some() {
             DiscountAmount::Percent(d.int("percent_off", 1, 100)? as u32)
         } else if d.get("amount_off_minor").is_some() {
-            DiscountAmount::Amount { amount_minor: d.int("amount_off_minor", 1, 1_000_000_000_000)?, currency: currency(&mut d)? }
+            DiscountAmount::Amount {
+                amount_minor: d.int("amount_off_minor", 1, 1_000_000_000_000)?,
+                currency: currency(&mut d)?,
+            }
         } else {
-            return Err(ConfigError::new("offers.discount.percent_off", "is required (or amount_off_minor with currency)"));
+            return Err(ConfigError::new(
+                "offers.discount.percent_off",
+                "is required (or amount_off_minor with currency)",
+            ));
         };
         let months = d.int("months", 1, 36)? as u32;
         warnings.extend(d.unknown());
@@ -522,12 +569,17 @@ fn parse_survey(root: &mut Obj, offers: &Offers, warnings: &mut Vec<String>) -> 
     let mut s = Obj::new(v, "survey")?;
     let question = opt_text(&mut s, "question")?;
     let randomize = s.bool_or("randomize", false)?;
-    let l = s.opt_list("reasons")?.ok_or_else(|| ConfigError::new("survey.reasons", "is required: list at least one reason"))?;
+    let l = s
+        .opt_list("reasons")?
+        .ok_or_else(|| ConfigError::new("survey.reasons", "is required: list at least one reason"))?;
     if l.is_empty() {
         return Err(ConfigError::new("survey.reasons", "is empty: list at least one reason, or leave out the survey"));
     }
     if l.len() > MAX_REASONS {
-        return Err(ConfigError::new("survey.reasons", format!("lists {}; at most {MAX_REASONS} reasons are allowed", l.len())));
+        return Err(ConfigError::new(
+            "survey.reasons",
+            format!("lists {}; at most {MAX_REASONS} reasons are allowed", l.len()),
+        ));
     }
     let mut reasons = Vec::new();
     for (i, item) in l.iter().enumerate() {
@@ -539,7 +591,10 @@ fn parse_survey(root: &mut Obj, offers: &Offers, warnings: &mut Vec<String>) -> 
             None | Some("none") => false,
             Some("optional") => true,
             Some(other) => {
-                return Err(ConfigError::new(r.at("comment"), format!("must be \"optional\" or \"none\", not \"{other}\"")))
+                return Err(ConfigError::new(
+                    r.at("comment"),
+                    format!("must be \"optional\" or \"none\", not \"{other}\""),
+                ))
             }
         };
         let offers_path = r.at("offers");
@@ -551,10 +606,16 @@ fn parse_survey(root: &mut Obj, offers: &Offers, warnings: &mut Vec<String>) -> 
                     let p = index(&offers_path, j);
                     let name = as_str(k, &p)?;
                     let kind = OfferKind::from_config_key(&name).ok_or_else(|| {
-                        ConfigError::new(&p, format!("\"{name}\" is not an offer; use pause, downgrade, frequency, discount or links"))
+                        ConfigError::new(
+                            &p,
+                            format!("\"{name}\" is not an offer; use pause, downgrade, frequency, discount or links"),
+                        )
                     })?;
                     if !offers.has(kind) {
-                        return Err(ConfigError::new(p, format!("names \"{name}\", but offers.{name} is not configured")));
+                        return Err(ConfigError::new(
+                            p,
+                            format!("names \"{name}\", but offers.{name} is not configured"),
+                        ));
                     }
                     kinds.push(kind);
                 }
@@ -584,7 +645,12 @@ fn parse_cancel(root: &mut Obj, warnings: &mut Vec<String>) -> Read<CancelSettin
             let e = match as_str(e, &p)?.as_str() {
                 "period_end" => Effective::PeriodEnd,
                 "immediately" => Effective::Immediately,
-                other => return Err(ConfigError::new(p, format!("must be \"period_end\" or \"immediately\", not \"{other}\""))),
+                other => {
+                    return Err(ConfigError::new(
+                        p,
+                        format!("must be \"period_end\" or \"immediately\", not \"{other}\""),
+                    ))
+                }
             };
             if effective.contains(&e) {
                 return Err(ConfigError::new(p, "is listed twice"));
@@ -627,7 +693,10 @@ fn parse_fallback(root: &mut Obj, warnings: &mut Vec<String>) -> Read<Fallback> 
 fn parse_texts(root: &mut Obj) -> Read<Vec<(String, Vec<(String, String)>)>> {
     let Some(v) = root.get("texts") else { return Ok(Vec::new()) };
     let Value::Object(map) = v else {
-        return Err(ConfigError::new("texts", "must be an object of language to messages, like {\"en\": {\"confirm.title\": \"...\"}}"));
+        return Err(ConfigError::new(
+            "texts",
+            "must be an object of language to messages, like {\"en\": {\"confirm.title\": \"...\"}}",
+        ));
     };
     let mut out = Vec::new();
     for (lang, msgs) in map {

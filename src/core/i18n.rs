@@ -124,12 +124,15 @@ impl Messages {
     pub fn plural(&self, key: &str, category: &str, args: &[(&str, &str)]) -> String {
         let specific = format!("{key}.{category}");
         let other = format!("{key}.other");
-        let local = |k: &str| {
-            self.overrides.iter().chain(self.catalog.iter()).find(|(x, _)| x == k).map(|(_, v)| v.as_str())
-        };
+        let local =
+            |k: &str| self.overrides.iter().chain(self.catalog.iter()).find(|(x, _)| x == k).map(|(_, v)| v.as_str());
         let raw = local(&specific).or_else(|| local(&other)).unwrap_or_else(|| {
             let en = self.raw(&specific);
-            if en.is_empty() { self.raw(&other) } else { en }
+            if en.is_empty() {
+                self.raw(&other)
+            } else {
+                en
+            }
         });
         fill(raw, args)
     }
@@ -194,7 +197,9 @@ impl<'a, F: Formats> Words<'a, F> {
     pub fn discount(&self, amount: &DiscountAmount, months: u32) -> String {
         let m = self.span(Span { unit: Unit::Month, count: months });
         match amount {
-            DiscountAmount::Percent(p) => self.ta("offer.discount.percent", &[("percent", &p.to_string()), ("span", &m)]),
+            DiscountAmount::Percent(p) => {
+                self.ta("offer.discount.percent", &[("percent", &p.to_string()), ("span", &m)])
+            }
             DiscountAmount::Amount { amount_minor, currency } => {
                 self.ta("offer.discount.amount", &[("amount", &self.fmt.money(*amount_minor, currency)), ("span", &m)])
             }

@@ -74,7 +74,11 @@ pub fn offer_text<F: Formats>(w: &Words<'_, F>, config: &Config, kind: OfferKind
         }
         OfferKind::Discount => (o.discount.as_ref().map(|d| w.discount(&d.amount, d.months)), Vec::new()),
         OfferKind::Link => {
-            let links = o.links.iter().flatten().map(|l| OptionText { url: Some(l.url.clone()), ..option(l.id.clone(), text(&l.label)) });
+            let links = o
+                .links
+                .iter()
+                .flatten()
+                .map(|l| OptionText { url: Some(l.url.clone()), ..option(l.id.clone(), text(&l.label)) });
             (Some(w.t("offer.link.body")), links.collect())
         }
     };

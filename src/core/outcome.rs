@@ -49,12 +49,7 @@ pub enum ResultOut {
     /// Fewer deliveries.
     FrequencyReduced { count: u32, per: SpanOut },
     /// Took a discount.
-    DiscountAccepted {
-        percent_off: Option<u32>,
-        amount_off_minor: Option<u64>,
-        currency: Option<String>,
-        months: u32,
-    },
+    DiscountAccepted { percent_off: Option<u32>, amount_off_minor: Option<u64>, currency: Option<String>, months: u32 },
     /// Followed a link.
     LinkFollowed { link_id: String },
     /// Cancelled, effective on a date (null when the period end is not configured).
@@ -133,7 +128,9 @@ pub fn effective_on(config: &Config, effective: Effective, today: Ymd) -> Option
 
 fn result_of(decision: &Decision, config: &Config, today: Ymd) -> ResultOut {
     match decision {
-        Decision::Paused(span) => ResultOut::Paused { duration: (*span).into(), resume_on: today.add(*span).to_string() },
+        Decision::Paused(span) => {
+            ResultOut::Paused { duration: (*span).into(), resume_on: today.add(*span).to_string() }
+        }
         Decision::Downgraded(to) => ResultOut::Downgraded { from: config.plan.id.clone(), to: to.clone() },
         Decision::FrequencyReduced(d) => ResultOut::FrequencyReduced { count: d.count, per: d.per.into() },
         Decision::DiscountAccepted(amount, months) => match amount {
@@ -182,7 +179,10 @@ impl Outcome {
             created_at: ctx.created_at.clone(),
             flow_id: config.flow_id.clone(),
             test: config.test,
-            customer: CustomerOut { id: config.customer.id.clone(), subscription_id: config.customer.subscription_id.clone() },
+            customer: CustomerOut {
+                id: config.customer.id.clone(),
+                subscription_id: config.customer.subscription_id.clone(),
+            },
             plan_id: config.plan.id.clone(),
             locale: ctx.locale.clone(),
             result,
@@ -190,7 +190,11 @@ impl Outcome {
                 reason_id: r.to_string(),
                 comment: (!comment.is_empty()).then(|| comment.to_string()),
             }),
-            offers: flow.offer_record().into_iter().map(|(k, accepted)| OfferOut { kind: k.as_str(), accepted }).collect(),
+            offers: flow
+                .offer_record()
+                .into_iter()
+                .map(|(k, accepted)| OfferOut { kind: k.as_str(), accepted })
+                .collect(),
             keep_in_touch: flow.keep_in_touch(),
             steps,
             elapsed_ms: ctx.elapsed_ms,
@@ -226,7 +230,9 @@ impl Outcome {
                 m.insert("months", num(*months));
                 Value::Object(m)
             }
-            ResultOut::LinkFollowed { link_id } => Value::object([kind("link_followed"), ("link_id", link_id.as_str().into())]),
+            ResultOut::LinkFollowed { link_id } => {
+                Value::object([kind("link_followed"), ("link_id", link_id.as_str().into())])
+            }
             ResultOut::Cancelled { effective, effective_on } => Value::object([
                 kind("cancelled"),
                 ("effective", (*effective).into()),
@@ -237,7 +243,8 @@ impl Outcome {
         let survey = self.survey.as_ref().map(|s| {
             Value::object([("reason_id", s.reason_id.as_str().into()), ("comment", s.comment.as_deref().into())])
         });
-        let offers = self.offers.iter().map(|o| Value::object([("type", o.kind.into()), ("accepted", o.accepted.into())]));
+        let offers =
+            self.offers.iter().map(|o| Value::object([("type", o.kind.into()), ("accepted", o.accepted.into())]));
         Value::object([
             ("schema", self.schema.into()),
             ("id", self.id.as_str().into()),

@@ -145,11 +145,7 @@ impl<'a> Obj<'a> {
 
     /// The keys present but never asked for, as full paths.
     pub fn unknown(&self) -> Vec<String> {
-        self.map
-            .keys()
-            .filter(|k| !self.known.contains(&k.as_str()))
-            .map(|k| self.at(k))
-            .collect()
+        self.map.keys().filter(|k| !self.known.contains(&k.as_str())).map(|k| self.at(k)).collect()
     }
 }
 

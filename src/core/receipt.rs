@@ -53,7 +53,13 @@ pub fn receipt<F: Formats>(w: &Words<'_, F>, config: &Config, outcome: &Outcome)
             ("discount_accepted", w.ta("done.discount_accepted", &[("discount", &text)]))
         }
         ResultOut::LinkFollowed { link_id } => {
-            let label = config.offers.links.iter().flatten().find(|l| &l.id == link_id).map(|l| w.msgs.text(&l.label).to_string());
+            let label = config
+                .offers
+                .links
+                .iter()
+                .flatten()
+                .find(|l| &l.id == link_id)
+                .map(|l| w.msgs.text(&l.label).to_string());
             ("link_followed", w.ta("done.link_followed", &[("link", &label.unwrap_or_else(|| link_id.clone()))]))
         }
         ResultOut::Cancelled { effective_on, .. } => {

@@ -2,6 +2,7 @@
 //! confirm button, and Back. In the direct flow the survey sits here as optional fields
 //! and the offers as secondary choices below the button.
 
+use super::button::{button, Press};
 use super::choice::Choice;
 use super::offers::OfferCard;
 use super::survey::ReasonFields;
@@ -11,7 +12,6 @@ use crate::core::flow::Action;
 use crate::core::outcome::effective_on;
 use crate::web::controller::Ui;
 use crate::web::env;
-use super::button::{button, Press};
 use leptos::prelude::*;
 
 /// The confirm step.

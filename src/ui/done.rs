@@ -1,10 +1,10 @@
 //! The done step: exactly what was recorded, with the reference id. Appears only after
 //! the endpoint acknowledged the outcome.
 
+use super::button::{button, Press};
 use super::Title;
 use crate::core::receipt::receipt;
 use crate::web::controller::Ui;
-use super::button::{button, Press};
 use leptos::prelude::*;
 
 /// The receipt.

@@ -1,11 +1,11 @@
 //! The error step: the outcome could not be delivered. Plain words, `[part=retry]`, and
 //! the fallback, so a person can always still cancel.
 
+use super::button::{button, Press};
 use super::choice::FallbackLinks;
 use super::Title;
 use crate::core::i18n::delivery_problem_key;
 use crate::web::controller::{DeliveryProblem, Ui};
-use super::button::{button, Press};
 use leptos::prelude::*;
 
 /// The delivery error step.

@@ -13,9 +13,9 @@ pub mod survey;
 
 use crate::core::flow::Step;
 use crate::web::controller::Ui;
-use wasm_bindgen::JsCast;
 use button::{button, Press};
 use leptos::prelude::*;
+use wasm_bindgen::JsCast;
 
 /// The id of the current step's heading (labels the dialog).
 pub const TITLE_ID: &str = "cf-title";

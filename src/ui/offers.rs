@@ -3,6 +3,7 @@
 //! facts a person needs (resume date, new price, what changes), worded by
 //! `core::offer_text`.
 
+use super::button::{button, Press};
 use super::choice::Choice;
 use super::Title;
 use crate::core::config::OfferKind;
@@ -10,7 +11,6 @@ use crate::core::flow::Action;
 use crate::core::offer_text::{offer_text, OptionText};
 use crate::web::controller::Ui;
 use crate::web::env;
-use super::button::{button, Press};
 use leptos::prelude::*;
 
 /// The offers step.
@@ -73,9 +73,7 @@ pub fn OfferCard(kind: OfferKind) -> impl IntoView {
         view! { <div role="radiogroup" aria-labelledby=group class="choices">{cards.collect_view()}</div> }.into_any()
     };
     let (choose, decline) = (ui.msgs.t("offer.choose", &[]), ui.msgs.t("offer.decline", &[]));
-    let accept = text.accept.map(|label| {
-        button(&ui, "accept", "primary", label, Press::Act(Action::Accept(kind)))
-    });
+    let accept = text.accept.map(|label| button(&ui, "accept", "primary", label, Press::Act(Action::Accept(kind))));
     let labelled_by = title_id.clone();
     view! {
         <section part="offer" class="card offer" data-offer=kind.as_str() aria-labelledby=labelled_by

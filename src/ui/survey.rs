@@ -1,11 +1,11 @@
 //! The exit survey step: an optional question, reasons as a radio group (shuffled per
 //! person when configured, pinned last), an optional comment, Continue and Skip.
 
+use super::button::{button, Press};
 use super::choice::Choice;
 use super::Title;
 use crate::core::flow::Action;
 use crate::web::controller::Ui;
-use super::button::{button, Press};
 use leptos::prelude::*;
 
 /// The reasons radio group and the comment box (also used inside the direct flow's

@@ -198,7 +198,9 @@ impl Shell {
         let focus = wasm_bindgen::closure::Closure::once_into_js(move || {
             let found = match &container {
                 Some(c) => c.query_selector("[data-focus-heading]"),
-                None => web_sys::window().and_then(|w| w.document()).map_or(Ok(None), |d| d.query_selector("[data-focus-heading]")),
+                None => web_sys::window()
+                    .and_then(|w| w.document())
+                    .map_or(Ok(None), |d| d.query_selector("[data-focus-heading]")),
             };
             if let Ok(Some(el)) = found {
                 if let Ok(el) = wasm_bindgen::JsCast::dyn_into::<HtmlElement>(el) {
@@ -286,7 +288,11 @@ impl Shell {
                             self.step_changed(Step::Error);
                             let detail = format!("{{\"kind\":\"delivery\",\"message\":{}}}", json_str(&message));
                             self.emit("error", &detail);
-                            settle_once(&self.settle, &self.settled, Settled::Failed { kind: "delivery", message: &message });
+                            settle_once(
+                                &self.settle,
+                                &self.settled,
+                                Settled::Failed { kind: "delivery", message: &message },
+                            );
                         }
                     }
                     // Wait for the retry button, or keep trying quietly in the background.

@@ -37,7 +37,10 @@ impl Delivery {
     /// From a JSON value written by `to_value`; `None` when it is not one.
     pub fn from_value(v: &Value) -> Option<Delivery> {
         let s = |k: &str| v.get(k)?.as_str().map(str::to_string);
-        let headers = v.get("headers")?.as_array()?.iter()
+        let headers = v
+            .get("headers")?
+            .as_array()?
+            .iter()
             .filter_map(|h| match h.as_array()?.as_slice() {
                 [k, v] => Some((k.as_str()?.to_string(), v.as_str()?.to_string())),
                 _ => None,
@@ -74,7 +77,9 @@ pub const TIMEOUT_MS: u32 = 10_000;
 pub fn classify(status: u16, retry_after: Option<&str>) -> Attempt {
     match status {
         200..=299 => Attempt::Acked(status),
-        408 | 429 | 500..=599 => Attempt::Retry { status: Some(status), after_ms: retry_after.and_then(parse_retry_after) },
+        408 | 429 | 500..=599 => {
+            Attempt::Retry { status: Some(status), after_ms: retry_after.and_then(parse_retry_after) }
+        }
         400..=499 => Attempt::Refused(status),
         _ => Attempt::Retry { status: Some(status), after_ms: None },
     }

@@ -5,7 +5,8 @@
 use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlElement, KeyboardEvent};
 
-const FOCUSABLE: &str = "button:not([disabled]), a[href], input:not([disabled]), textarea, [tabindex]:not([tabindex=\"-1\"])";
+const FOCUSABLE: &str =
+    "button:not([disabled]), a[href], input:not([disabled]), textarea, [tabindex]:not([tabindex=\"-1\"])";
 
 fn focusables(dialog: &Element) -> Vec<HtmlElement> {
     let Ok(list) = dialog.query_selector_all(FOCUSABLE) else { return Vec::new() };
@@ -24,7 +25,9 @@ pub fn trap_tab(ev: &KeyboardEvent, dialog: &Element) -> bool {
     let (Some(first), Some(last)) = (all.first(), all.last()) else { return false };
     let root = dialog.get_root_node();
     let active = js_sys::Reflect::get(&root, &"activeElement".into()).ok().and_then(|a| a.dyn_into::<Element>().ok());
-    let at_first = active.as_ref().is_some_and(|a| a == first.unchecked_ref::<Element>() || a.get_attribute("tabindex").as_deref() == Some("-1"));
+    let at_first = active
+        .as_ref()
+        .is_some_and(|a| a == first.unchecked_ref::<Element>() || a.get_attribute("tabindex").as_deref() == Some("-1"));
     let at_last = active.as_ref().is_some_and(|a| a == last.unchecked_ref::<Element>());
     let target = match (ev.shift_key(), at_first, at_last) {
         (true, true, _) => last,

@@ -43,13 +43,15 @@ impl Formats for BrowserFormats {
     }
 
     fn date(&self, d: Ymd) -> String {
-        let f = Intl::DateTimeFormat::new(&locales(&self.locale), &options(&[("dateStyle", "long"), ("timeZone", "UTC")]));
+        let f =
+            Intl::DateTimeFormat::new(&locales(&self.locale), &options(&[("dateStyle", "long"), ("timeZone", "UTC")]));
         let ms = d.to_days() as f64 * 86_400_000.0;
         call_format(f.format(), &js_sys::Date::new(&JsValue::from_f64(ms)).into())
     }
 
     fn money(&self, amount_minor: u64, currency: &str) -> String {
-        let f = Intl::NumberFormat::new(&locales(&self.locale), &options(&[("style", "currency"), ("currency", currency)]));
+        let f =
+            Intl::NumberFormat::new(&locales(&self.locale), &options(&[("style", "currency"), ("currency", currency)]));
         let digits = Reflect::get(&f.resolved_options(), &JsValue::from_str("maximumFractionDigits"))
             .ok()
             .and_then(|v| v.as_f64())

@@ -149,7 +149,9 @@ pub async fn boot(host: HtmlElement, container: HtmlElement, config_text: String
             Ok(text) => {
                 let _ = js_sys::Reflect::set(&options, &JsValue::from_str("catalog"), &JsValue::from_str(&text));
             }
-            Err(_) => web_sys::console::warn_1(&JsValue::from_str(&format!("cancel-flow: could not load {url}; using English"))),
+            Err(_) => web_sys::console::warn_1(&JsValue::from_str(&format!(
+                "cancel-flow: could not load {url}; using English"
+            ))),
         }
     }
     mount(host, container, config_text, options)
@@ -167,7 +169,10 @@ pub fn mount(host: HtmlElement, container: HtmlElement, config_text: String, opt
     let over = overrides(&attrs);
     let modal = get_str(&options, "display").as_deref() != Some("inline");
     let api = js_sys::Reflect::get(&options, &JsValue::from_str("api")).ok().and_then(|v| v.as_bool()).unwrap_or(false);
-    let settle = js_sys::Reflect::get(&options, &JsValue::from_str("settle")).ok().and_then(|v| v.dyn_into().ok()).map(js_settle);
+    let settle = js_sys::Reflect::get(&options, &JsValue::from_str("settle"))
+        .ok()
+        .and_then(|v| v.dyn_into().ok())
+        .map(js_settle);
     let trigger: Option<HtmlElement> =
         js_sys::Reflect::get(&options, &JsValue::from_str("trigger")).ok().and_then(|v| v.dyn_into().ok());
 
@@ -250,12 +255,14 @@ fn mount_config_error(
     let (locale, _) = resolve_locale(locale.as_deref());
     let msgs = Messages::new(&locale, catalog.as_deref(), None);
     let h = host.clone();
-    let view = mount_to(container.clone(), move || ui::config_error::ConfigError(ui::config_error::ConfigErrorProps {
-        msgs,
-        fallback,
-        as_dialog,
-        on_close: Box::new(move || emit(&h, "close", "{}")),
-    }));
+    let view = mount_to(container.clone(), move || {
+        ui::config_error::ConfigError(ui::config_error::ConfigErrorProps {
+            msgs,
+            fallback,
+            as_dialog,
+            on_close: Box::new(move || emit(&h, "close", "{}")),
+        })
+    });
     if as_dialog {
         if let Some(d) = crate::web::controller::dialog_in(&container) {
             let _ = d.show_modal();

@@ -3,10 +3,9 @@
 //! closed tab or a crash never loses it. The next widget load on the origin re-sends
 //! what is left, with the same id. Storage that is unavailable degrades to memory only.
 
-use crate::web::delivery::{deliver, Delivery, Failure};
 use crate::core::json::Value;
+use crate::web::delivery::{deliver, Delivery, Failure};
 use std::cell::RefCell;
-
 
 const KEY: &str = "cancel-flow:outbox:v1";
 
