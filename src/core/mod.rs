@@ -12,3 +12,4 @@ pub mod offer_text;
 pub mod outcome;
 pub mod reader;
 pub mod receipt;
+pub mod retry;
