@@ -131,6 +131,8 @@ impl Ymd {
     }
 
     /// This date plus a span.
+    // Not `impl Add<Span>`: callers write `date.add(span)` without importing `std::ops::Add`.
+    #[allow(clippy::should_implement_trait)]
     pub fn add(self, span: Span) -> Self {
         match span.unit {
             Unit::Day => self.add_days(span.count as i64),
