@@ -54,9 +54,12 @@ fn shared_examples_parse() {
     );
 }
 
+/// One edit of the example config.
+type Edit = Box<dyn FnOnce(&mut Value)>;
+
 #[test]
 fn errors_name_the_field() {
-    let cases: Vec<(&str, Box<dyn FnOnce(&mut Value)>)> = vec![
+    let cases: Vec<(&str, Edit)> = vec![
         (
             "offers.pause.options[1].count: must be a whole number from 1 to 52",
             Box::new(|v| v["offers"]["pause"]["options"][1]["count"] = json!(0)),

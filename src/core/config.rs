@@ -2,6 +2,7 @@
 //! already passed validation in `config_parse`; the rest of the crate never re-checks.
 
 use super::date::Ymd;
+pub use super::date::{Span, Unit};
 
 /// The only config schema major version this build understands.
 pub const CONFIG_SCHEMA: &str = "cancel-flow/config@1";
@@ -32,47 +33,6 @@ impl Text {
                     .unwrap_or("")
             }
         }
-    }
-}
-
-/// A calendar unit for durations and periods.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Unit {
-    /// Days.
-    Day,
-    /// Weeks.
-    Week,
-    /// Months.
-    Month,
-    /// Years.
-    Year,
-}
-
-impl Unit {
-    /// The wire name (`day`, `week`, `month`, `year`).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Unit::Day => "day",
-            Unit::Week => "week",
-            Unit::Month => "month",
-            Unit::Year => "year",
-        }
-    }
-}
-
-/// A span of time such as "4 weeks".
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Span {
-    /// The unit.
-    pub unit: Unit,
-    /// How many units.
-    pub count: u32,
-}
-
-impl Span {
-    /// The `data-value` of a pause option, e.g. `4-week`.
-    pub fn value(&self) -> String {
-        format!("{}-{}", self.count, self.unit.as_str())
     }
 }
 

@@ -690,7 +690,10 @@ fn parse_fallback(root: &mut Obj, warnings: &mut Vec<String>) -> Read<Fallback> 
     Ok(Fallback { url, email })
 }
 
-fn parse_texts(root: &mut Obj) -> Read<Vec<(String, Vec<(String, String)>)>> {
+/// Per-locale message overrides: locale → (key → text), as in `Config::texts`.
+type Texts = Vec<(String, Vec<(String, String)>)>;
+
+fn parse_texts(root: &mut Obj) -> Read<Texts> {
     let Some(v) = root.get("texts") else { return Ok(Vec::new()) };
     let Value::Object(map) = v else {
         return Err(ConfigError::new(

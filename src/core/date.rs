@@ -1,9 +1,50 @@
 //! Calendar dates without time zones: the resume date of a pause and the effective date
 //! of a cancellation are local calendar days. Pure arithmetic, no clock: "today" is
-//! passed in by the browser adapter.
+//! passed in by the browser adapter. Also the calendar spans ("4 weeks") added to them;
+//! `config` re-exports `Span` and `Unit`, and this module depends on nothing else.
 
-use super::config::{Span, Unit};
 use std::fmt;
+
+/// A calendar unit for durations and periods.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Unit {
+    /// Days.
+    Day,
+    /// Weeks.
+    Week,
+    /// Months.
+    Month,
+    /// Years.
+    Year,
+}
+
+impl Unit {
+    /// The wire name (`day`, `week`, `month`, `year`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Unit::Day => "day",
+            Unit::Week => "week",
+            Unit::Month => "month",
+            Unit::Year => "year",
+        }
+    }
+}
+
+/// A span of time such as "4 weeks".
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Span {
+    /// The unit.
+    pub unit: Unit,
+    /// How many units.
+    pub count: u32,
+}
+
+impl Span {
+    /// The `data-value` of a pause option, e.g. `4-week`.
+    pub fn value(&self) -> String {
+        format!("{}-{}", self.count, self.unit.as_str())
+    }
+}
 
 /// A calendar day (proleptic Gregorian).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -90,6 +131,8 @@ impl Ymd {
     }
 
     /// This date plus a span.
+    // Not `impl Add<Span>`: callers write `date.add(span)` without importing `std::ops::Add`.
+    #[allow(clippy::should_implement_trait)]
     pub fn add(self, span: Span) -> Self {
         match span.unit {
             Unit::Day => self.add_days(span.count as i64),

@@ -236,9 +236,9 @@ fn whole_number(text: &str) -> Option<u64> {
         Some(i) => (&text[..i], text[i + 1..].parse::<i32>().ok()?),
         None => (text, 0),
     };
-    if mantissa.starts_with('-') {
+    if let Some(magnitude) = mantissa.strip_prefix('-') {
         // Only -0 is a whole number we accept.
-        return mantissa[1..].bytes().all(|b| b == b'0' || b == b'.').then_some(0);
+        return magnitude.bytes().all(|b| b == b'0' || b == b'.').then_some(0);
     }
     let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
     let mut digits: Vec<u8> = int.bytes().chain(frac.bytes()).map(|b| b - b'0').collect();
