@@ -100,7 +100,7 @@ pub fn parse_value(v: &Value) -> Result<Parsed, ConfigError> {
     }
     let flow_id = id_like(&mut root, "flow_id")?;
     let endpoint = root.str("endpoint")?;
-    check_endpoint(&endpoint)?;
+    check_url(&endpoint, "endpoint", Http::LocalhostOnly)?;
     let headers = parse_headers(&mut root)?;
     let token = root.opt_str("token")?;
     let test = root.bool_or("test", false)?;
@@ -178,7 +178,7 @@ pub fn salvage_fallback(text: &str) -> Fallback {
     }
     let Ok(v) = Value::parse(text) else { return none };
     let Some(f) = v.get("fallback") else { return none };
-    let url = f.get("url").and_then(Value::as_str).filter(|u| check_url(u, "fallback.url").is_ok());
+    let url = f.get("url").and_then(Value::as_str).filter(|u| check_url(u, "fallback.url", Http::Anywhere).is_ok());
     let email = f.get("email").and_then(Value::as_str).filter(|e| is_email(e));
     Fallback { url: url.map(str::to_string), email: email.map(str::to_string) }
 }
@@ -221,38 +221,35 @@ fn has_bad_chars(s: &str) -> bool {
     s.chars().any(|c| c.is_control() || c.is_whitespace())
 }
 
-/// The endpoint: https, a same-origin path, or plain http on localhost only.
-fn check_endpoint(url: &str) -> Read<()> {
-    let lower = url.to_ascii_lowercase();
-    let ok = !has_bad_chars(url)
-        && ((lower.starts_with('/') && !lower.starts_with("//"))
-            || lower.strip_prefix("https://").is_some_and(|r| !r.is_empty())
-            || lower.strip_prefix("http://").is_some_and(is_localhost));
-    if ok {
-        Ok(())
-    } else {
-        Err(ConfigError::new(
-            "endpoint",
-            format!("\"{url}\" is not allowed: use https://, a same-origin path such as /api/cancel, or http:// on localhost"),
-        ))
-    }
+/// Where a URL field accepts plain `http://`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Http {
+    /// Any host: links and the fallback, which the person opens themselves.
+    Anywhere,
+    /// Only localhost: the endpoint, which receives the outcome (and any token).
+    LocalhostOnly,
 }
 
-/// A link or fallback URL: http(s) or a same-origin path; never `javascript:` or `data:`.
-pub(crate) fn check_url(url: &str, path: &str) -> Read<()> {
+/// A URL field: `https://`, a same-origin path (`/...`, never `//...`), or `http://` as
+/// `http` allows; never `javascript:`, `data:` or anything with spaces or control characters.
+pub(crate) fn check_url(url: &str, path: &str, http: Http) -> Read<()> {
     let lower = url.to_ascii_lowercase();
+    let http_ok = |rest: &str| match http {
+        Http::Anywhere => !rest.is_empty(),
+        Http::LocalhostOnly => is_localhost(rest),
+    };
     let ok = !has_bad_chars(url)
         && ((lower.starts_with('/') && !lower.starts_with("//"))
             || lower.strip_prefix("https://").is_some_and(|r| !r.is_empty())
-            || lower.strip_prefix("http://").is_some_and(|r| !r.is_empty()));
+            || lower.strip_prefix("http://").is_some_and(http_ok));
     if ok {
-        Ok(())
-    } else {
-        Err(ConfigError::new(
-            path,
-            format!("\"{url}\" is not allowed: use an https:// or http:// address or a path starting with /"),
-        ))
+        return Ok(());
     }
+    let allowed = match http {
+        Http::Anywhere => "an https:// or http:// address or a path starting with /",
+        Http::LocalhostOnly => "https://, a same-origin path such as /api/cancel, or http:// on localhost",
+    };
+    Err(ConfigError::new(path, format!("\"{url}\" is not allowed: use {allowed}")))
 }
 
 fn parse_headers(root: &mut Obj) -> Read<Vec<(String, String)>> {
@@ -553,7 +550,7 @@ fn parse_offers(root: &mut Obj, plan: &Plan, warnings: &mut Vec<String>) -> Read
             let id = id_like(&mut lo, "id")?;
             let label = text(lo.need("label")?, &lo.at("label"))?;
             let url = lo.str("url")?;
-            check_url(&url, &lo.at("url"))?;
+            check_url(&url, &lo.at("url"), Http::Anywhere)?;
             warnings.extend(lo.unknown());
             links.push(Link { id, label, url });
         }
@@ -675,7 +672,7 @@ fn parse_fallback(root: &mut Obj, warnings: &mut Vec<String>) -> Read<Fallback> 
     let mut f = Obj::new(v, "fallback")?;
     let url = f.opt_str("url")?;
     if let Some(u) = &url {
-        check_url(u, "fallback.url")?;
+        check_url(u, "fallback.url", Http::Anywhere)?;
     }
     let email = f.opt_str("email")?;
     if let Some(e) = &email {
