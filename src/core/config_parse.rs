@@ -40,8 +40,53 @@ pub struct Overrides {
     pub theme: Option<String>,
 }
 
-/// Parses JSON text with overrides applied.
+/// A config that failed: the error, and what the error screen still needs from the
+/// text, read from the same single parse.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rejected {
+    /// Why it failed (also when the text is not JSON at all).
+    pub error: ConfigError,
+    /// The config's `fallback`, with unsafe or malformed values left out (both `None`
+    /// when the text is not JSON or has no usable fallback).
+    pub fallback: Fallback,
+    /// The requested locale, valid or not: the `locale` override if given, else the
+    /// config's non-blank `locale` text.
+    pub locale: Option<String>,
+}
+
+/// Reads a config for one mount: parses the JSON text once, applies the overrides and
+/// validates. On success the requested locale is `config.locale` (overrides applied);
+/// on failure `Rejected` carries the error, the salvaged fallback and the requested locale.
+pub fn read_config(text: &str, overrides: &Overrides) -> Result<Parsed, Rejected> {
+    let mut value = match json_of(text) {
+        Ok(v) => v,
+        Err(error) => {
+            return Err(Rejected {
+                error,
+                fallback: Fallback { url: None, email: None },
+                locale: overrides.locale.clone(),
+            })
+        }
+    };
+    apply_overrides(&mut value, overrides);
+    parse_value(&value).map_err(|error| Rejected {
+        error,
+        // Overrides touch neither `fallback` nor, when no locale override is given, `locale`.
+        fallback: fallback_of(&value),
+        locale: overrides
+            .locale
+            .clone()
+            .or_else(|| value.get("locale")?.as_str().filter(|s| !s.trim().is_empty()).map(str::to_string)),
+    })
+}
+
+/// Parses JSON text with overrides applied (`read_config` without the salvage).
 pub fn parse_config(text: &str, overrides: &Overrides) -> Result<Parsed, ConfigError> {
+    read_config(text, overrides).map_err(|r| r.error)
+}
+
+/// The JSON value of a config's text, within the size limit.
+fn json_of(text: &str) -> Read<Value> {
     if text.len() > MAX_CONFIG_BYTES {
         return Err(ConfigError::new(
             "config",
@@ -51,9 +96,7 @@ pub fn parse_config(text: &str, overrides: &Overrides) -> Result<Parsed, ConfigE
     if text.trim().is_empty() {
         return Err(ConfigError::new("config", "is empty: give a JSON object inline or a config URL"));
     }
-    let mut value = Value::parse(text).map_err(|e| ConfigError::new("config", format!("is not valid JSON ({e})")))?;
-    apply_overrides(&mut value, overrides);
-    parse_value(&value)
+    Value::parse(text).map_err(|e| ConfigError::new("config", format!("is not valid JSON ({e})")))
 }
 
 fn apply_overrides(v: &mut Value, o: &Overrides) {
@@ -170,14 +213,18 @@ pub fn parse_value(v: &Value) -> Result<Parsed, ConfigError> {
 }
 
 /// Reads just the fallback of a config that failed validation, so the error message can
-/// still offer it. Unsafe or malformed values are left out.
+/// still offer it. Unsafe or malformed values are left out. Superseded by `read_config`,
+/// which returns it without a second parse; kept while `web::mount` still calls it.
 pub fn salvage_fallback(text: &str) -> Fallback {
-    let none = Fallback { url: None, email: None };
-    if text.len() > MAX_CONFIG_BYTES {
-        return none;
+    match json_of(text) {
+        Ok(v) => fallback_of(&v),
+        Err(_) => Fallback { url: None, email: None },
     }
-    let Ok(v) = Value::parse(text) else { return none };
-    let Some(f) = v.get("fallback") else { return none };
+}
+
+/// The usable part of a JSON config's `fallback`, whatever else is wrong with it.
+fn fallback_of(config: &Value) -> Fallback {
+    let Some(f) = config.get("fallback") else { return Fallback { url: None, email: None } };
     let url = f.get("url").and_then(Value::as_str).filter(|u| check_url(u, "fallback.url", Http::Anywhere).is_ok());
     let email = f.get("email").and_then(Value::as_str).filter(|e| is_email(e));
     Fallback { url: url.map(str::to_string), email: email.map(str::to_string) }
