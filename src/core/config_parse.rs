@@ -1,6 +1,8 @@
 //! Parsing and validating a config (contract section 3): JSON text plus the element's
 //! attribute overrides in, a `Config` plus warnings out, or one `ConfigError` that names
-//! the field and says what is allowed. Never panics, whatever the input.
+//! the field and says what is allowed. Never panics, whatever the input. `read_config`
+//! is the one entry point for a mount: one JSON parse, and on failure the error comes
+//! with the salvaged fallback and the requested locale.
 
 use super::config::*;
 use super::date::Ymd;
