@@ -1,8 +1,10 @@
 //! Config parsing and validation: the shared examples parse, and every kind of bad
 //! input gets an error that names the field and says what is allowed.
 
+use cancel_flow::core::config::Fallback;
 use cancel_flow::core::config::{Effective, FlowKind, OfferKind, Text, Unit};
-use cancel_flow::core::config_parse::{parse_config, salvage_fallback, Overrides};
+use cancel_flow::core::config_parse::{parse_config, read_config, salvage_fallback, Overrides, Rejected};
+use cancel_flow::core::reader::ConfigError;
 use serde_json::{json, Value};
 
 fn example(name: &str) -> Value {
@@ -285,6 +287,158 @@ fn fallback_is_salvaged_from_a_broken_config() {
     let evil = json!({"fallback": {"url": "javascript:alert(1)", "email": "<b>@x"}}).to_string();
     let fb = salvage_fallback(&evil);
     assert_eq!((fb.url, fb.email), (None, None));
+}
+
+#[test]
+fn url_messages_are_exact() {
+    let err = error_after(|v| v["endpoint"] = json!("http://shop.example/api"));
+    assert_eq!(
+        err,
+        "endpoint: \"http://shop.example/api\" is not allowed: use https://, a same-origin path such as /api/cancel, \
+         or http:// on localhost"
+    );
+    let err = error_after(|v| v["offers"]["links"][0]["url"] = json!("//evil.example"));
+    assert_eq!(
+        err,
+        "offers.links[0].url: \"//evil.example\" is not allowed: use an https:// or http:// address or a path \
+         starting with /"
+    );
+    // Plain http is fine for a link or the fallback, anywhere.
+    let mut v = example("meal-box");
+    v["offers"]["links"][0]["url"] = json!("http://shop.example/help");
+    v["fallback"]["url"] = json!("http://shop.example/cancel");
+    assert!(parse(&v).is_ok());
+}
+
+#[test]
+fn list_offers_keep_their_messages() {
+    let cases: Vec<(&str, Edit)> = vec![
+        ("offers.pause.options: must list at least 1", Box::new(|v| v["offers"]["pause"]["options"] = json!([]))),
+        ("offers.pause.options: is required", Box::new(|v| v["offers"]["pause"] = json!({}))),
+        ("offers.pause: must be an object, not a list", Box::new(|v| v["offers"]["pause"] = json!([]))),
+        (
+            "offers.frequency.options: lists 13; at most 12 are allowed",
+            Box::new(|v| v["offers"]["frequency"]["options"] = json!(vec![json!({}); 13])),
+        ),
+        (
+            "offers.downgrade.tiers: must be a list, not text",
+            Box::new(|v| v["offers"]["downgrade"]["tiers"] = json!("x")),
+        ),
+        (
+            "offers.downgrade.tiers[0].id: is the current plan; a downgrade must be another tier",
+            Box::new(|v| v["offers"]["downgrade"]["tiers"][0]["id"] = json!("family")),
+        ),
+        ("offers.links: must be a list, not an object", Box::new(|v| v["offers"]["links"] = json!({}))),
+        ("offers.links: must list 1 to 12 links", Box::new(|v| v["offers"]["links"] = json!([]))),
+        (
+            "offers.links[1].id: \"support\" is used twice; ids must be unique",
+            Box::new(|v| {
+                let l = v["offers"]["links"][0].clone();
+                v["offers"]["links"].as_array_mut().unwrap().push(l);
+            }),
+        ),
+    ];
+    for (want, edit) in cases {
+        let got = error_after(edit);
+        assert_eq!(got, want);
+    }
+    let mut v = example("meal-box");
+    v["offers"]["downgrade"]["tiers"][0]["perks"] = json!(1);
+    v["offers"]["frequency"]["extra"] = json!(1);
+    let warnings = parse(&v).unwrap().warnings;
+    assert_eq!(
+        warnings,
+        ["offers.downgrade.tiers[0].perks: unknown field, ignored", "offers.frequency.extra: unknown field, ignored"]
+    );
+}
+
+fn read(v: &Value, o: &Overrides) -> Result<cancel_flow::Parsed, Rejected> {
+    read_config(&v.to_string(), o)
+}
+
+#[test]
+fn read_config_valid() {
+    let parsed = read(&example("meal-box"), &Overrides::default()).unwrap();
+    assert_eq!(parsed.config.flow_id, "meal-box-2026");
+    assert_eq!(parsed.config.locale.as_deref(), Some("en"));
+    assert!(parsed.warnings.is_empty(), "{:?}", parsed.warnings);
+    // The same result as parse_config.
+    let again = parse_config(&example("meal-box").to_string(), &Overrides::default()).unwrap();
+    assert_eq!(parsed.config, again.config);
+}
+
+#[test]
+fn read_config_rejected_keeps_fallback_and_locale() {
+    let mut v = example("meal-box");
+    v["locale"] = json!("hu");
+    v["offers"]["pause"]["options"][0]["count"] = json!(0);
+    let r = read(&v, &Overrides::default()).unwrap_err();
+    assert_eq!(
+        r,
+        Rejected {
+            error: ConfigError::new("offers.pause.options[0].count", "must be a whole number from 1 to 52"),
+            fallback: Fallback {
+                url: Some("https://shop.example/account/cancel-form".into()),
+                email: Some("help@shop.example".into())
+            },
+            locale: Some("hu".into()),
+        }
+    );
+    // The requested locale is returned whether or not it is valid; blank means none.
+    v["locale"] = json!("<script>");
+    let r = read(&v, &Overrides::default()).unwrap_err();
+    assert_eq!((r.error.path.as_str(), r.locale.as_deref()), ("locale", Some("<script>")));
+    v["locale"] = json!("  ");
+    assert_eq!(read(&v, &Overrides::default()).unwrap_err().locale, None);
+    v["locale"] = json!(7);
+    assert_eq!(read(&v, &Overrides::default()).unwrap_err().locale, None);
+    // Unsafe fallback values are left out, one at a time.
+    let mut v = example("meal-box");
+    v["fallback"]["url"] = json!("javascript:alert(1)");
+    let r = read(&v, &Overrides::default()).unwrap_err();
+    assert_eq!(r.error.path, "fallback.url");
+    assert_eq!(r.fallback, Fallback { url: None, email: Some("help@shop.example".into()) });
+    let evil = json!({"fallback": {"url": "javascript:alert(1)", "email": "<b>@x"}, "locale": "de"});
+    let r = read(&evil, &Overrides::default()).unwrap_err();
+    assert_eq!((r.fallback, r.locale.as_deref()), (Fallback { url: None, email: None }, Some("de")));
+}
+
+#[test]
+fn read_config_invalid_json() {
+    let none = Fallback { url: None, email: None };
+    for text in ["{ not json", "", "   "] {
+        let r = read_config(text, &Overrides::default()).unwrap_err();
+        assert_eq!(r.error.path, "config");
+        assert_eq!((r.fallback, r.locale), (none.clone(), None));
+    }
+    let r = read_config("{ \"locale\": \"hu\", ", &Overrides { locale: Some("de".into()), ..Default::default() })
+        .unwrap_err();
+    assert!(r.error.problem.starts_with("is not valid JSON"), "{}", r.error);
+    assert_eq!((r.fallback, r.locale.as_deref()), (none.clone(), Some("de")));
+    // Too big is not parsed at all, so nothing is salvaged from it.
+    let big = format!(
+        "{{\"locale\": \"hu\", \"fallback\": {{\"email\": \"a@b.example\"}}, \"pad\": \"{}\"}}",
+        "x".repeat(300 * 1024)
+    );
+    let r = read_config(&big, &Overrides::default()).unwrap_err();
+    assert!(r.error.problem.starts_with("is 300 KB"), "{}", r.error);
+    assert_eq!((r.fallback, r.locale), (none, None));
+}
+
+#[test]
+fn read_config_locale_override_wins() {
+    let de = Overrides { locale: Some("de".into()), ..Default::default() };
+    let mut v = example("meal-box");
+    v["locale"] = json!("hu");
+    assert_eq!(read(&v, &de).unwrap().config.locale.as_deref(), Some("de"));
+    v["theme"] = json!("neon");
+    let r = read(&v, &de).unwrap_err();
+    assert_eq!(r.error.path, "theme");
+    assert_eq!(r.locale.as_deref(), Some("de"));
+    // Even an override that is not a language tag is what was requested.
+    let bad = Overrides { locale: Some("xx yy".into()), ..Default::default() };
+    let r = read(&example("meal-box"), &bad).unwrap_err();
+    assert_eq!((r.error.path.as_str(), r.locale.as_deref()), ("locale", Some("xx yy")));
 }
 
 #[test]

@@ -1,6 +1,8 @@
 //! Parsing and validating a config (contract section 3): JSON text plus the element's
 //! attribute overrides in, a `Config` plus warnings out, or one `ConfigError` that names
-//! the field and says what is allowed. Never panics, whatever the input.
+//! the field and says what is allowed. Never panics, whatever the input. `read_config`
+//! is the one entry point for a mount: one JSON parse, and on failure the error comes
+//! with the salvaged fallback and the requested locale.
 
 use super::config::*;
 use super::date::Ymd;
@@ -40,8 +42,53 @@ pub struct Overrides {
     pub theme: Option<String>,
 }
 
-/// Parses JSON text with overrides applied.
+/// A config that failed: the error, and what the error screen still needs from the
+/// text, read from the same single parse.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rejected {
+    /// Why it failed (also when the text is not JSON at all).
+    pub error: ConfigError,
+    /// The config's `fallback`, with unsafe or malformed values left out (both `None`
+    /// when the text is not JSON or has no usable fallback).
+    pub fallback: Fallback,
+    /// The requested locale, valid or not: the `locale` override if given, else the
+    /// config's non-blank `locale` text.
+    pub locale: Option<String>,
+}
+
+/// Reads a config for one mount: parses the JSON text once, applies the overrides and
+/// validates. On success the requested locale is `config.locale` (overrides applied);
+/// on failure `Rejected` carries the error, the salvaged fallback and the requested locale.
+pub fn read_config(text: &str, overrides: &Overrides) -> Result<Parsed, Rejected> {
+    let mut value = match json_of(text) {
+        Ok(v) => v,
+        Err(error) => {
+            return Err(Rejected {
+                error,
+                fallback: Fallback { url: None, email: None },
+                locale: overrides.locale.clone(),
+            })
+        }
+    };
+    apply_overrides(&mut value, overrides);
+    parse_value(&value).map_err(|error| Rejected {
+        error,
+        // Overrides touch neither `fallback` nor, when no locale override is given, `locale`.
+        fallback: fallback_of(&value),
+        locale: overrides
+            .locale
+            .clone()
+            .or_else(|| value.get("locale")?.as_str().filter(|s| !s.trim().is_empty()).map(str::to_string)),
+    })
+}
+
+/// Parses JSON text with overrides applied (`read_config` without the salvage).
 pub fn parse_config(text: &str, overrides: &Overrides) -> Result<Parsed, ConfigError> {
+    read_config(text, overrides).map_err(|r| r.error)
+}
+
+/// The JSON value of a config's text, within the size limit.
+fn json_of(text: &str) -> Read<Value> {
     if text.len() > MAX_CONFIG_BYTES {
         return Err(ConfigError::new(
             "config",
@@ -51,9 +98,7 @@ pub fn parse_config(text: &str, overrides: &Overrides) -> Result<Parsed, ConfigE
     if text.trim().is_empty() {
         return Err(ConfigError::new("config", "is empty: give a JSON object inline or a config URL"));
     }
-    let mut value = Value::parse(text).map_err(|e| ConfigError::new("config", format!("is not valid JSON ({e})")))?;
-    apply_overrides(&mut value, overrides);
-    parse_value(&value)
+    Value::parse(text).map_err(|e| ConfigError::new("config", format!("is not valid JSON ({e})")))
 }
 
 fn apply_overrides(v: &mut Value, o: &Overrides) {
@@ -100,7 +145,7 @@ pub fn parse_value(v: &Value) -> Result<Parsed, ConfigError> {
     }
     let flow_id = id_like(&mut root, "flow_id")?;
     let endpoint = root.str("endpoint")?;
-    check_endpoint(&endpoint)?;
+    check_url(&endpoint, "endpoint", Http::LocalhostOnly)?;
     let headers = parse_headers(&mut root)?;
     let token = root.opt_str("token")?;
     let test = root.bool_or("test", false)?;
@@ -170,15 +215,19 @@ pub fn parse_value(v: &Value) -> Result<Parsed, ConfigError> {
 }
 
 /// Reads just the fallback of a config that failed validation, so the error message can
-/// still offer it. Unsafe or malformed values are left out.
+/// still offer it. Unsafe or malformed values are left out. Superseded by `read_config`,
+/// which returns it without a second parse; kept while `web::mount` still calls it.
 pub fn salvage_fallback(text: &str) -> Fallback {
-    let none = Fallback { url: None, email: None };
-    if text.len() > MAX_CONFIG_BYTES {
-        return none;
+    match json_of(text) {
+        Ok(v) => fallback_of(&v),
+        Err(_) => Fallback { url: None, email: None },
     }
-    let Ok(v) = Value::parse(text) else { return none };
-    let Some(f) = v.get("fallback") else { return none };
-    let url = f.get("url").and_then(Value::as_str).filter(|u| check_url(u, "fallback.url").is_ok());
+}
+
+/// The usable part of a JSON config's `fallback`, whatever else is wrong with it.
+fn fallback_of(config: &Value) -> Fallback {
+    let Some(f) = config.get("fallback") else { return Fallback { url: None, email: None } };
+    let url = f.get("url").and_then(Value::as_str).filter(|u| check_url(u, "fallback.url", Http::Anywhere).is_ok());
     let email = f.get("email").and_then(Value::as_str).filter(|e| is_email(e));
     Fallback { url: url.map(str::to_string), email: email.map(str::to_string) }
 }
@@ -221,38 +270,35 @@ fn has_bad_chars(s: &str) -> bool {
     s.chars().any(|c| c.is_control() || c.is_whitespace())
 }
 
-/// The endpoint: https, a same-origin path, or plain http on localhost only.
-fn check_endpoint(url: &str) -> Read<()> {
-    let lower = url.to_ascii_lowercase();
-    let ok = !has_bad_chars(url)
-        && ((lower.starts_with('/') && !lower.starts_with("//"))
-            || lower.strip_prefix("https://").is_some_and(|r| !r.is_empty())
-            || lower.strip_prefix("http://").is_some_and(is_localhost));
-    if ok {
-        Ok(())
-    } else {
-        Err(ConfigError::new(
-            "endpoint",
-            format!("\"{url}\" is not allowed: use https://, a same-origin path such as /api/cancel, or http:// on localhost"),
-        ))
-    }
+/// Where a URL field accepts plain `http://`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Http {
+    /// Any host: links and the fallback, which the person opens themselves.
+    Anywhere,
+    /// Only localhost: the endpoint, which receives the outcome (and any token).
+    LocalhostOnly,
 }
 
-/// A link or fallback URL: http(s) or a same-origin path; never `javascript:` or `data:`.
-pub(crate) fn check_url(url: &str, path: &str) -> Read<()> {
+/// A URL field: `https://`, a same-origin path (`/...`, never `//...`), or `http://` as
+/// `http` allows; never `javascript:`, `data:` or anything with spaces or control characters.
+pub(crate) fn check_url(url: &str, path: &str, http: Http) -> Read<()> {
     let lower = url.to_ascii_lowercase();
+    let http_ok = |rest: &str| match http {
+        Http::Anywhere => !rest.is_empty(),
+        Http::LocalhostOnly => is_localhost(rest),
+    };
     let ok = !has_bad_chars(url)
         && ((lower.starts_with('/') && !lower.starts_with("//"))
             || lower.strip_prefix("https://").is_some_and(|r| !r.is_empty())
-            || lower.strip_prefix("http://").is_some_and(|r| !r.is_empty()));
+            || lower.strip_prefix("http://").is_some_and(http_ok));
     if ok {
-        Ok(())
-    } else {
-        Err(ConfigError::new(
-            path,
-            format!("\"{url}\" is not allowed: use an https:// or http:// address or a path starting with /"),
-        ))
+        return Ok(());
     }
+    let allowed = match http {
+        Http::Anywhere => "an https:// or http:// address or a path starting with /",
+        Http::LocalhostOnly => "https://, a same-origin path such as /api/cancel, or http:// on localhost",
+    };
+    Err(ConfigError::new(path, format!("\"{url}\" is not allowed: use {allowed}")))
 }
 
 fn parse_headers(root: &mut Obj) -> Read<Vec<(String, String)>> {
@@ -421,20 +467,6 @@ fn parse_plan(root: &mut Obj, warnings: &mut Vec<String>) -> Read<Plan> {
     Ok(Plan { id, name, price, deliveries })
 }
 
-fn list<'a>(o: &mut Obj<'a>, key: &'static str, min: usize) -> Read<Option<&'a Vec<Value>>> {
-    let path = o.at(key);
-    let l = o.opt_list(key)?;
-    if let Some(l) = l {
-        if l.len() < min {
-            return Err(ConfigError::new(path, format!("must list at least {min}")));
-        }
-        if l.len() > MAX_OPTIONS {
-            return Err(ConfigError::new(path, format!("lists {}; at most {MAX_OPTIONS} are allowed", l.len())));
-        }
-    }
-    Ok(l)
-}
-
 fn unique_ids<'a>(ids: impl Iterator<Item = (&'a str, String)>) -> Read<()> {
     let mut seen: Vec<&str> = Vec::new();
     for (id, path) in ids {
@@ -446,122 +478,157 @@ fn unique_ids<'a>(ids: impl Iterator<Item = (&'a str, String)>) -> Read<()> {
     Ok(())
 }
 
-fn parse_offers(root: &mut Obj, plan: &Plan, warnings: &mut Vec<String>) -> Read<Offers> {
-    let mut offers = Offers::default();
-    let Some(v) = root.get("offers") else { return Ok(offers) };
-    let mut o = Obj::new(v, "offers")?;
-    if let Some(p) = o.get("pause") {
-        let mut po = Obj::new(p, "offers.pause")?;
-        let l = list(&mut po, "options", 1)?.ok_or_else(|| ConfigError::new("offers.pause.options", "is required"))?;
-        let mut opts = Vec::new();
-        for (i, item) in l.iter().enumerate() {
-            opts.push(span(item, &index("offers.pause.options", i), true, warnings)?);
+/// Where an offer keeps its list of items.
+#[derive(Debug, Clone, Copy)]
+enum Holds {
+    /// `offers.<offer>` is an object and its `<key>` is the list (`pause.options`,
+    /// `downgrade.tiers`, `frequency.options`); its other fields are reported as unknown.
+    ListAt(&'static str),
+    /// `offers.<offer>` is the list itself (`links`).
+    Bare,
+}
+
+/// One offer made of a list: finds the list as `holds` says, checks it has 1 to
+/// `MAX_OPTIONS` items, reads each with `item` (given its indexed path, like
+/// `offers.pause.options[1]`), checks ids are unique when `id` is given, and reports
+/// unknown fields. `None` when the offer is absent.
+fn offer_list<T>(
+    offers: &mut Obj,
+    offer: &'static str,
+    holds: Holds,
+    id: Option<fn(&T) -> &str>,
+    warnings: &mut Vec<String>,
+    mut item: impl FnMut(&Value, &str, &mut Vec<String>) -> Read<T>,
+) -> Read<Option<Vec<T>>> {
+    let Some(v) = offers.get(offer) else { return Ok(None) };
+    let offer_path = offers.at(offer);
+    let (path, list, obj) = match holds {
+        Holds::ListAt(key) => {
+            let mut obj = Obj::new(v, &offer_path)?;
+            let path = obj.at(key);
+            let list = obj.opt_list(key)?.ok_or_else(|| ConfigError::new(&path, "is required"))?;
+            if list.is_empty() {
+                return Err(ConfigError::new(path, "must list at least 1"));
+            }
+            if list.len() > MAX_OPTIONS {
+                return Err(ConfigError::new(path, format!("lists {}; at most {MAX_OPTIONS} are allowed", list.len())));
+            }
+            (path, list, Some(obj))
         }
-        warnings.extend(po.unknown());
-        offers.pause = Some(opts);
-    }
-    if let Some(d) = o.get("downgrade") {
-        let mut d = Obj::new(d, "offers.downgrade")?;
-        let l = list(&mut d, "tiers", 1)?.ok_or_else(|| ConfigError::new("offers.downgrade.tiers", "is required"))?;
-        let mut tiers = Vec::new();
-        for (i, item) in l.iter().enumerate() {
-            let path = index("offers.downgrade.tiers", i);
-            let mut t = Obj::new(item, &path)?;
-            let id = id_like(&mut t, "id")?;
-            let name = text(t.need("name")?, &t.at("name"))?;
-            let price = t.get("price").map(|v| price(v, &format!("{path}.price"), warnings)).transpose()?;
-            let texts = |key: &'static str, t: &mut Obj| -> Read<Vec<Text>> {
-                let p = t.at(key);
-                let mut out = Vec::new();
-                for (j, v) in t.opt_list(key)?.into_iter().flatten().enumerate() {
-                    out.push(text(v, &index(&p, j))?);
-                }
-                Ok(out)
+        Holds::Bare => {
+            let Value::Array(list) = v else {
+                return Err(ConfigError::new(offer_path, format!("must be a list, not {}", type_name(v))));
             };
-            let features = texts("features", &mut t)?;
-            let loses = texts("loses", &mut t)?;
-            if id == plan.id {
-                return Err(ConfigError::new(
-                    format!("{path}.id"),
-                    "is the current plan; a downgrade must be another tier",
-                ));
+            if list.is_empty() || list.len() > MAX_OPTIONS {
+                return Err(ConfigError::new(offer_path, format!("must list 1 to {MAX_OPTIONS} {offer}")));
             }
-            warnings.extend(t.unknown());
-            tiers.push(Tier { id, name, price, features, loses });
+            (offer_path, list, None)
         }
-        unique_ids(tiers.iter().enumerate().map(|(i, t)| (t.id.as_str(), format!("offers.downgrade.tiers[{i}].id"))))?;
-        warnings.extend(d.unknown());
-        offers.downgrade = Some(tiers);
+    };
+    let mut out = Vec::with_capacity(list.len());
+    for (i, x) in list.iter().enumerate() {
+        out.push(item(x, &index(&path, i), warnings)?);
     }
-    if let Some(f) = o.get("frequency") {
-        let mut fo = Obj::new(f, "offers.frequency")?;
-        let l =
-            list(&mut fo, "options", 1)?.ok_or_else(|| ConfigError::new("offers.frequency.options", "is required"))?;
-        let mut opts = Vec::new();
-        for (i, item) in l.iter().enumerate() {
-            let path = index("offers.frequency.options", i);
-            let d = deliveries(item, &path, warnings)?;
-            if let Some(now) = plan.deliveries {
-                // A reduction: a lower rate than now, compared per day of each period.
-                if d.count as u64 * period_days(now.per) >= now.count as u64 * period_days(d.per) {
-                    return Err(ConfigError::new(
-                        format!("{path}.count"),
-                        format!(
-                            "must be fewer deliveries than the plan's {} per {} {}",
-                            now.count,
-                            now.per.count,
-                            now.per.unit.as_str()
-                        ),
-                    ));
-                }
-            }
-            opts.push(d);
-        }
-        warnings.extend(fo.unknown());
-        offers.frequency = Some(opts);
+    if let Some(id) = id {
+        unique_ids(out.iter().enumerate().map(|(i, x)| (id(x), format!("{}.id", index(&path, i)))))?;
     }
-    if let Some(d) = o.get("discount") {
-        let mut d = Obj::new(d, "offers.discount")?;
-        let amount = if d.get("percent_off").is_some() {
-            DiscountAmount::Percent(d.int("percent_off", 1, 100)? as u32)
-        } else if d.get("amount_off_minor").is_some() {
-            DiscountAmount::Amount {
-                amount_minor: d.int("amount_off_minor", 1, 1_000_000_000_000)?,
-                currency: currency(&mut d)?,
-            }
-        } else {
-            return Err(ConfigError::new(
-                "offers.discount.percent_off",
-                "is required (or amount_off_minor with currency)",
-            ));
-        };
-        let months = d.int("months", 1, 36)? as u32;
-        warnings.extend(d.unknown());
-        offers.discount = Some(Discount { amount, months });
+    if let Some(obj) = obj {
+        warnings.extend(obj.unknown());
     }
-    if let Some(l) = o.get("links") {
-        let Value::Array(items) = l else {
-            return Err(ConfigError::new("offers.links", format!("must be a list, not {}", type_name(l))));
-        };
-        if items.is_empty() || items.len() > MAX_OPTIONS {
-            return Err(ConfigError::new("offers.links", format!("must list 1 to {MAX_OPTIONS} links")));
-        }
-        let mut links = Vec::new();
-        for (i, item) in items.iter().enumerate() {
-            let path = index("offers.links", i);
-            let mut lo = Obj::new(item, &path)?;
-            let id = id_like(&mut lo, "id")?;
-            let label = text(lo.need("label")?, &lo.at("label"))?;
-            let url = lo.str("url")?;
-            check_url(&url, &lo.at("url"))?;
-            warnings.extend(lo.unknown());
-            links.push(Link { id, label, url });
-        }
-        unique_ids(links.iter().enumerate().map(|(i, l)| (l.id.as_str(), format!("offers.links[{i}].id"))))?;
-        offers.links = Some(links);
-    }
+    Ok(Some(out))
+}
+
+fn parse_offers(root: &mut Obj, plan: &Plan, warnings: &mut Vec<String>) -> Read<Offers> {
+    let Some(v) = root.get("offers") else { return Ok(Offers::default()) };
+    let mut o = Obj::new(v, "offers")?;
+    let pause =
+        offer_list(&mut o, "pause", Holds::ListAt("options"), None, warnings, |v, path, w| span(v, path, true, w))?;
+    let downgrade = offer_list(
+        &mut o,
+        "downgrade",
+        Holds::ListAt("tiers"),
+        Some(|t: &Tier| t.id.as_str()),
+        warnings,
+        |v, path, w| tier(v, path, plan, w),
+    )?;
+    let frequency = offer_list(&mut o, "frequency", Holds::ListAt("options"), None, warnings, |v, path, w| {
+        reduced_deliveries(v, path, plan, w)
+    })?;
+    let discount = o.get("discount").map(|v| discount(v, warnings)).transpose()?;
+    let links = offer_list(&mut o, "links", Holds::Bare, Some(|l: &Link| l.id.as_str()), warnings, link)?;
     warnings.extend(o.unknown());
-    Ok(offers)
+    Ok(Offers { pause, downgrade, frequency, discount, links })
+}
+
+/// A cheaper tier of `offers.downgrade.tiers`.
+fn tier(v: &Value, path: &str, plan: &Plan, warnings: &mut Vec<String>) -> Read<Tier> {
+    let mut t = Obj::new(v, path)?;
+    let id = id_like(&mut t, "id")?;
+    let name = text(t.need("name")?, &t.at("name"))?;
+    let price = t.get("price").map(|v| price(v, &t.at("price"), warnings)).transpose()?;
+    let texts = |key: &'static str, t: &mut Obj| -> Read<Vec<Text>> {
+        let p = t.at(key);
+        let mut out = Vec::new();
+        for (j, v) in t.opt_list(key)?.into_iter().flatten().enumerate() {
+            out.push(text(v, &index(&p, j))?);
+        }
+        Ok(out)
+    };
+    let features = texts("features", &mut t)?;
+    let loses = texts("loses", &mut t)?;
+    if id == plan.id {
+        return Err(ConfigError::new(t.at("id"), "is the current plan; a downgrade must be another tier"));
+    }
+    warnings.extend(t.unknown());
+    Ok(Tier { id, name, price, features, loses })
+}
+
+/// A frequency option: deliveries at a lower rate than the plan's, compared per day of
+/// each period.
+fn reduced_deliveries(v: &Value, path: &str, plan: &Plan, warnings: &mut Vec<String>) -> Read<Deliveries> {
+    let d = deliveries(v, path, warnings)?;
+    if let Some(now) = plan.deliveries {
+        if d.count as u64 * period_days(now.per) >= now.count as u64 * period_days(d.per) {
+            return Err(ConfigError::new(
+                format!("{path}.count"),
+                format!(
+                    "must be fewer deliveries than the plan's {} per {} {}",
+                    now.count,
+                    now.per.count,
+                    now.per.unit.as_str()
+                ),
+            ));
+        }
+    }
+    Ok(d)
+}
+
+fn discount(v: &Value, warnings: &mut Vec<String>) -> Read<Discount> {
+    let mut d = Obj::new(v, "offers.discount")?;
+    let amount = if d.get("percent_off").is_some() {
+        DiscountAmount::Percent(d.int("percent_off", 1, 100)? as u32)
+    } else if d.get("amount_off_minor").is_some() {
+        DiscountAmount::Amount {
+            amount_minor: d.int("amount_off_minor", 1, 1_000_000_000_000)?,
+            currency: currency(&mut d)?,
+        }
+    } else {
+        return Err(ConfigError::new("offers.discount.percent_off", "is required (or amount_off_minor with currency)"));
+    };
+    let months = d.int("months", 1, 36)? as u32;
+    warnings.extend(d.unknown());
+    Ok(Discount { amount, months })
+}
+
+/// One of `offers.links`.
+fn link(v: &Value, path: &str, warnings: &mut Vec<String>) -> Read<Link> {
+    let mut lo = Obj::new(v, path)?;
+    let id = id_like(&mut lo, "id")?;
+    let label = text(lo.need("label")?, &lo.at("label"))?;
+    let url = lo.str("url")?;
+    check_url(&url, &lo.at("url"), Http::Anywhere)?;
+    warnings.extend(lo.unknown());
+    Ok(Link { id, label, url })
 }
 
 fn parse_survey(root: &mut Obj, offers: &Offers, warnings: &mut Vec<String>) -> Read<Option<Survey>> {
@@ -675,7 +742,7 @@ fn parse_fallback(root: &mut Obj, warnings: &mut Vec<String>) -> Read<Fallback> 
     let mut f = Obj::new(v, "fallback")?;
     let url = f.opt_str("url")?;
     if let Some(u) = &url {
-        check_url(u, "fallback.url")?;
+        check_url(u, "fallback.url", Http::Anywhere)?;
     }
     let email = f.opt_str("email")?;
     if let Some(e) = &email {

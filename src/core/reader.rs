@@ -1,6 +1,12 @@
 //! A small typed reader over a JSON `Value` that tracks the field path, so every
 //! config error names the field it is about (`offers.pause.options[1].count: ...`) and
 //! every unknown field can be reported with its full path.
+//!
+//! Why not serde: it was measured. Moving the config to serde-wasm-bindgen with
+//! serde_path_to_error adds about 40 KB gzip to the wasm (about 21 KB without field
+//! paths, and then the paths and the unknown-field warnings are lost), against about
+//! 156 KB gzip for the whole wasm today. This reader keeps both without serde; the
+//! experiment need not be redone unless those figures change.
 
 use super::json::{Map, Value};
 use std::fmt;
