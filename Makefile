@@ -5,7 +5,7 @@ export PATH := $(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 export CHROMEDRIVER := /usr/bin/chromedriver
 PORT ?= 8080
 
-.PHONY: setup build demo test test-native test-wasm test-e2e test-bytes bench bench-floor smoke screenshots clean
+.PHONY: setup build demo test lint test-native test-wasm test-e2e test-bytes bench bench-floor smoke screenshots clean
 
 setup:
 	@./scripts/setup.sh
@@ -18,8 +18,15 @@ build: setup
 demo: build
 	node tools/server.mjs dist $(PORT)
 
-## Every test: native core, wasm in headless Chromium, end to end against dist/.
-test: setup test-native test-wasm build test-bytes test-e2e
+## Every test: formatting and lints, native core, wasm in headless Chromium, end to end against dist/.
+test: setup lint test-native test-wasm build test-bytes test-e2e
+
+## Layers, rustfmt and clippy (the native core with its tests; the wasm crate with its browser tests), warnings as errors.
+lint:
+	./scripts/check-layers.sh
+	cargo fmt --all --check
+	cargo clippy --no-default-features --all-targets -- -D warnings
+	cargo clippy --target wasm32-unknown-unknown --lib --test web -- -D warnings
 
 test-native:
 	cargo test --no-default-features

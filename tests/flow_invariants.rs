@@ -7,7 +7,7 @@ use cancel_flow::core::config::{Config, Effective, OfferKind};
 use cancel_flow::core::config_parse::{parse_config, Overrides};
 use cancel_flow::core::date::Ymd;
 use cancel_flow::core::flow::{Action, Decision, Flow, Step};
-use cancel_flow::core::outcome::{Context, Outcome, ResultOut};
+use cancel_flow::core::outcome::{Context, Outcome, OutcomeResult};
 use proptest::prelude::*;
 use serde_json::{json, Value};
 use std::sync::Arc;
@@ -175,16 +175,15 @@ proptest! {
         }
         // The outcome records every offer shown, in order, and at most one accepted.
         let out = Outcome::of(&flow, &ctx());
-        let kinds: Vec<&str> = out.offers.iter().map(|o| o.kind).collect();
-        let shown: Vec<&str> = flow.shown_offers().iter().map(|k| k.as_str()).collect();
-        prop_assert_eq!(kinds, shown);
+        let kinds: Vec<OfferKind> = out.offers.iter().map(|o| o.kind).collect();
+        prop_assert_eq!(kinds, flow.shown_offers().to_vec());
         prop_assert!(out.offers.iter().filter(|o| o.accepted).count() <= 1);
         prop_assert_eq!(out.keep_in_touch, flow.keep_in_touch());
         match flow.decision() {
-            None => { prop_assert_eq!(&out.result, &ResultOut::Abandoned); prop_assert!(!out.steps.contains(&"done")); }
-            Some(_) => prop_assert_eq!(out.steps.last(), Some(&"done")),
+            None => { prop_assert_eq!(&out.result, &OutcomeResult::Abandoned); prop_assert!(!out.steps.contains(&Step::Done)); }
+            Some(_) => prop_assert_eq!(out.steps.last(), Some(&Step::Done)),
         }
-        prop_assert!(!out.steps.contains(&"loading"));
+        prop_assert!(!out.steps.contains(&Step::Loading));
     }
 
     #[test]

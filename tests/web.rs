@@ -1,13 +1,17 @@
 //! wasm-bindgen tests in headless Chromium: the browser adapters (Intl formats, the
-//! outbox in localStorage, retry rules) and the Leptos component mounted into a real
-//! shadow root and clicked through.
+//! outbox in localStorage, the retry policy as compiled to wasm, HTTP without an
+//! answer) and the Leptos component mounted into a real shadow root and clicked
+//! through. Waits poll for the expected state (with a deadline) instead of sleeping.
 #![cfg(target_arch = "wasm32")]
 
+use cancel_flow::app::mount;
 use cancel_flow::core::date::Ymd;
+use cancel_flow::core::delivery::Delivery;
 use cancel_flow::core::i18n::Formats;
-use cancel_flow::web::delivery::{classify, Attempt, Delivery};
+use cancel_flow::core::retry::{Answer, Next, Retry};
+use cancel_flow::web::delivery::send_once;
 use cancel_flow::web::intl::BrowserFormats;
-use cancel_flow::web::{env, mount, outbox};
+use cancel_flow::web::{env, outbox};
 use gloo_timers::future::TimeoutFuture;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
@@ -50,14 +54,32 @@ fn today_is_the_local_calendar_day() {
     assert!(env::now_iso().ends_with('Z'));
 }
 
+/// The first answer's verdict under a fresh policy, at jitter 1 (the full backoff).
+fn verdict(status: u16, retry_after: Option<&str>) -> Next {
+    Retry::start(0).next(Answer::Status { status, retry_after }, 0, 1.0)
+}
+
 #[wasm_bindgen_test]
 fn retry_rules() {
-    assert_eq!(classify(204, None), Attempt::Acked(204));
-    assert_eq!(classify(503, None), Attempt::Retry { status: Some(503), after_ms: None });
-    assert_eq!(classify(429, Some("2")), Attempt::Retry { status: Some(429), after_ms: Some(2000) });
-    assert_eq!(classify(408, None), Attempt::Retry { status: Some(408), after_ms: None });
-    assert_eq!(classify(400, None), Attempt::Refused(400));
-    assert_eq!(classify(404, Some("5")), Attempt::Refused(404));
+    let retry = |wait_ms, status| Next::RetryIn { wait_ms, last_status: Some(status), show_error: false };
+    assert_eq!(verdict(204, None), Next::Delivered(204));
+    assert_eq!(verdict(503, None), retry(1000, 503));
+    assert_eq!(verdict(429, Some("2")), retry(2000, 429));
+    assert_eq!(verdict(408, None), retry(1000, 408));
+    assert_eq!(verdict(400, None), Next::Refused(400));
+    assert_eq!(verdict(404, Some("5")), Next::Refused(404));
+}
+
+#[wasm_bindgen_test]
+async fn an_endpoint_that_cannot_be_reached_is_no_answer() {
+    let d = Delivery {
+        id: "test-unreachable".into(),
+        endpoint: "http://127.0.0.1:9/".into(),
+        headers: vec![],
+        body: "{}".into(),
+    };
+    let reply = send_once(&d).await;
+    assert_eq!(reply.status, None, "a network error is no answer, to be retried");
 }
 
 #[wasm_bindgen_test]
@@ -96,6 +118,17 @@ fn step(container: &HtmlElement) -> Option<String> {
     container.query_selector("[part~=dialog]").unwrap()?.get_attribute("data-step")
 }
 
+/// Waits until the flow in `container` shows `want` (polling each frame, 2 s at most).
+async fn wait_for_step(container: &HtmlElement, want: &str) {
+    for _ in 0..200 {
+        if step(container).as_deref() == Some(want) {
+            return;
+        }
+        TimeoutFuture::new(10).await;
+    }
+    panic!("step {want} did not show; the flow is on {:?}", step(container));
+}
+
 fn click(container: &HtmlElement, selector: &str) {
     let el: HtmlElement = container.query_selector(selector).unwrap().expect(selector).unchecked_into();
     el.click();
@@ -112,8 +145,7 @@ async fn the_component_mounts_and_cancel_is_two_clicks_away() {
     let last: web_sys::Element = reasons.item(4).unwrap().unchecked_into();
     assert_eq!(last.get_attribute("data-reason-id").as_deref(), Some("other"), "pinned reason is last");
     click(&container, "[part~=cancel]");
-    TimeoutFuture::new(20).await;
-    assert_eq!(step(&container).as_deref(), Some("confirm"));
+    wait_for_step(&container, "confirm").await;
     let keep: web_sys::HtmlInputElement =
         container.query_selector("[part~=keep-in-touch] input").unwrap().unwrap().unchecked_into();
     assert!(!keep.checked(), "never pre-checked");
@@ -152,7 +184,6 @@ async fn leptos_apps_can_use_the_component_directly() {
     let _view = leptos::mount::mount_to(parent.clone(), move || view! { <cancel_flow::CancelFlow config /> });
     assert_eq!(step(&parent).as_deref(), Some("survey"));
     click(&parent, "[part~=skip]");
-    TimeoutFuture::new(20).await;
-    assert_eq!(step(&parent).as_deref(), Some("offers"));
+    wait_for_step(&parent, "offers").await;
     assert_eq!(parent.query_selector_all("[part~=offer]").unwrap().length(), 5);
 }

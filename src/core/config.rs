@@ -97,7 +97,10 @@ pub enum FlowKind {
 }
 
 /// The kinds of offer, in the canonical order they are shown when no reason orders them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+/// On the wire (an outcome's `offers[].type`): `pause`, `downgrade`, `frequency`,
+/// `discount`, `link`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum OfferKind {
     /// Pause deliveries or billing.
     Pause,
@@ -239,7 +242,8 @@ impl Offers {
 }
 
 /// When a cancellation takes effect.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Effective {
     /// At the end of the paid period.
     PeriodEnd,

@@ -3,10 +3,12 @@
 //! passed in by the browser adapter. Also the calendar spans ("4 weeks") added to them;
 //! `config` re-exports `Span` and `Unit`, and this module depends on nothing else.
 
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::fmt;
 
 /// A calendar unit for durations and periods.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Unit {
     /// Days.
     Day,
@@ -31,7 +33,8 @@ impl Unit {
 }
 
 /// A span of time such as "4 weeks".
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// On the wire: `{"unit": "week", "count": 4}`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Span {
     /// The unit.
     pub unit: Unit,
@@ -140,6 +143,20 @@ impl Ymd {
             Unit::Month => self.add_months(span.count),
             Unit::Year => self.add_months(12 * span.count),
         }
+    }
+}
+
+/// On the wire: `"2026-12-23"`.
+impl Serialize for Ymd {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for Ymd {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = std::borrow::Cow::<str>::deserialize(d)?;
+        Ymd::parse(&text).ok_or_else(|| serde::de::Error::custom("must be a date such as \"2026-12-23\""))
     }
 }
 

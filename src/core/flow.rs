@@ -7,8 +7,9 @@
 use super::config::{Config, Deliveries, DiscountAmount, Effective, FlowKind, OfferKind, Span};
 use std::sync::Arc;
 
-/// A step, as shown in `[part=dialog]`'s `data-step`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+/// A step, as shown in `[part=dialog]`'s `data-step` and listed in the outcome's `steps`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Step {
     /// Waiting: the outcome is being delivered.
     Loading,

@@ -53,6 +53,22 @@ pub fn negotiate<'a>(wanted: impl IntoIterator<Item = &'a str>) -> Option<&'stat
     None
 }
 
+/// The locale to show, as the tag that matched (`de-AT` shows German with Austrian
+/// dates): the requested one (attribute, else config), else the page's preferences
+/// (`<html lang>`, then `navigator.languages`, passed in by the browser adapter);
+/// English when nothing matches, with a warning for an explicit request.
+pub fn resolve_locale(requested: Option<&str>, page: &[String]) -> (String, Option<String>) {
+    let matches = |t: &str| negotiate([t]).is_some();
+    if let Some(r) = requested {
+        return if matches(r) {
+            (r.to_string(), None)
+        } else {
+            ("en".into(), Some(format!("locale \"{r}\" has no built-in messages; using English")))
+        };
+    }
+    (page.iter().find(|t| matches(t)).cloned().unwrap_or_else(|| "en".into()), None)
+}
+
 /// Whether a built-in locale is written right to left.
 pub fn is_rtl(code: &str) -> bool {
     catalog::RTL.contains(&code)
@@ -144,14 +160,14 @@ impl Messages {
 }
 
 /// Messages plus formats: the phrases the views show.
-pub struct Words<'a, F: Formats> {
+pub struct Words<'a, F: Formats + ?Sized> {
     /// The messages.
     pub msgs: &'a Messages,
     /// The formats.
     pub fmt: &'a F,
 }
 
-impl<'a, F: Formats> Words<'a, F> {
+impl<'a, F: Formats + ?Sized> Words<'a, F> {
     /// A message.
     pub fn t(&self, key: &str) -> String {
         self.msgs.t(key, &[])

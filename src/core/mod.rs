@@ -5,6 +5,8 @@ pub mod catalog;
 pub mod config;
 pub mod config_parse;
 pub mod date;
+pub mod delivery;
+pub mod events;
 pub mod flow;
 pub mod i18n;
 pub mod json;

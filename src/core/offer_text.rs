@@ -43,7 +43,7 @@ fn option(value: String, main: String) -> OptionText {
 }
 
 /// The words of the `kind` offer for `config`, with dates counted from `today`.
-pub fn offer_text<F: Formats>(w: &Words<'_, F>, config: &Config, kind: OfferKind, today: Ymd) -> OfferText {
+pub fn offer_text<F: Formats + ?Sized>(w: &Words<'_, F>, config: &Config, kind: OfferKind, today: Ymd) -> OfferText {
     let o = &config.offers;
     let text = |t| w.msgs.text(t).to_string();
     let (body, options) = match kind {

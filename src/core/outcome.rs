@@ -1,10 +1,13 @@
-//! The outcome payload POSTed to the shop's endpoint (contract section 5), built purely
-//! from a decided flow plus the facts only the browser knows (id, clock, locale).
+//! The outcome payload POSTed to the shop's endpoint (contract section 5): one typed
+//! definition, written by the widget and read by the shop's collector with serde. It is
+//! built purely from a decided flow plus the facts only the browser knows (id, clock,
+//! locale), and holds typed values (spans, dates, enums) until it is written. Field
+//! order is the contract's: serde writes fields in declaration order.
 
-use super::config::{Config, DiscountAmount, Effective, Span};
-use super::date::Ymd;
+use super::config::{Config, DiscountAmount, Effective, OfferKind};
+use super::date::{Span, Ymd};
 use super::flow::{Decision, Flow, Step};
-use super::json::{Map, Value};
+use serde::{Deserialize, Serialize};
 
 /// The payload schema.
 pub const OUTCOME_SCHEMA: &str = "cancel-flow/outcome@1";
@@ -24,72 +27,94 @@ pub struct Context {
     pub elapsed_ms: u64,
 }
 
-/// `{unit, count}` on the wire.
-#[derive(Debug, Clone, PartialEq)]
-pub struct SpanOut {
-    /// `day`, `week`, `month` or `year`.
-    pub unit: &'static str,
-    /// How many.
-    pub count: u32,
-}
-
-impl From<Span> for SpanOut {
-    fn from(s: Span) -> Self {
-        SpanOut { unit: s.unit.as_str(), count: s.count }
-    }
-}
-
-/// The `result` object.
-#[derive(Debug, Clone, PartialEq)]
-pub enum ResultOut {
+/// The `result` object: `{"type": "paused", ...}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum OutcomeResult {
     /// Paused until `resume_on`.
-    Paused { duration: SpanOut, resume_on: String },
+    Paused {
+        /// How long.
+        duration: Span,
+        /// The first day deliveries and billing resume, in the local calendar.
+        resume_on: Ymd,
+    },
     /// Moved from the plan to a tier.
-    Downgraded { from: String, to: String },
-    /// Fewer deliveries.
-    FrequencyReduced { count: u32, per: SpanOut },
-    /// Took a discount.
-    DiscountAccepted { percent_off: Option<u32>, amount_off_minor: Option<u64>, currency: Option<String>, months: u32 },
+    Downgraded {
+        /// The plan id.
+        from: String,
+        /// The tier id.
+        to: String,
+    },
+    /// Fewer deliveries: `count` per `per`.
+    FrequencyReduced {
+        /// Deliveries in the period.
+        count: u32,
+        /// The period.
+        per: Span,
+    },
+    /// Took a discount: a percentage, or an amount with its currency.
+    DiscountAccepted {
+        /// Percent off.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        percent_off: Option<u32>,
+        /// Amount off in minor units.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        amount_off_minor: Option<u64>,
+        /// The amount's currency.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        currency: Option<String>,
+        /// For how many months.
+        months: u32,
+    },
     /// Followed a link.
-    LinkFollowed { link_id: String },
-    /// Cancelled, effective on a date (null when the period end is not configured).
-    Cancelled { effective: &'static str, effective_on: Option<String> },
+    LinkFollowed {
+        /// The link's id.
+        link_id: String,
+    },
+    /// Cancelled.
+    Cancelled {
+        /// When it takes effect.
+        effective: Effective,
+        /// The date it takes effect; null when the period end is not configured.
+        effective_on: Option<Ymd>,
+    },
     /// Closed without deciding.
     Abandoned,
 }
 
 /// `customer` on the wire.
-#[derive(Debug, Clone, PartialEq)]
-pub struct CustomerOut {
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CustomerRef {
     /// Customer id.
     pub id: String,
-    /// Subscription id, when known.
+    /// Subscription id; null when not known.
     pub subscription_id: Option<String>,
 }
 
 /// `survey` on the wire.
-#[derive(Debug, Clone, PartialEq)]
-pub struct SurveyOut {
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SurveyAnswer {
     /// The chosen reason.
     pub reason_id: String,
-    /// The comment, null when none was typed.
+    /// The comment; null when none was typed.
     pub comment: Option<String>,
 }
 
 /// One entry of `offers`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct OfferOut {
-    /// The offer type (`pause`, `downgrade`, `frequency`, `discount`, `link`).
-    pub kind: &'static str,
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OfferShown {
+    /// The offer type.
+    #[serde(rename = "type")]
+    pub kind: OfferKind,
     /// Whether it was the one accepted.
     pub accepted: bool,
 }
 
 /// The whole payload.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Outcome {
     /// Always `cancel-flow/outcome@1`.
-    pub schema: &'static str,
+    pub schema: String,
     /// UUID v4.
     pub id: String,
     /// RFC 3339 UTC.
@@ -99,21 +124,21 @@ pub struct Outcome {
     /// Test outcome.
     pub test: bool,
     /// Who.
-    pub customer: CustomerOut,
+    pub customer: CustomerRef,
     /// The plan they had.
     pub plan_id: String,
     /// Locale shown.
     pub locale: String,
     /// What was decided.
-    pub result: ResultOut,
-    /// The survey answer, null when skipped.
-    pub survey: Option<SurveyOut>,
+    pub result: OutcomeResult,
+    /// The survey answer; null when skipped.
+    pub survey: Option<SurveyAnswer>,
     /// Every offer shown, in order.
-    pub offers: Vec<OfferOut>,
-    /// The opt-in.
+    pub offers: Vec<OfferShown>,
+    /// The opt-in to hear about improvements.
     pub keep_in_touch: bool,
     /// The path taken.
-    pub steps: Vec<&'static str>,
+    pub steps: Vec<Step>,
     /// Time to decide.
     pub elapsed_ms: u64,
 }
@@ -126,32 +151,24 @@ pub fn effective_on(config: &Config, effective: Effective, today: Ymd) -> Option
     }
 }
 
-fn result_of(decision: &Decision, config: &Config, today: Ymd) -> ResultOut {
+fn result_of(decision: &Decision, config: &Config, today: Ymd) -> OutcomeResult {
     match decision {
-        Decision::Paused(span) => {
-            ResultOut::Paused { duration: (*span).into(), resume_on: today.add(*span).to_string() }
+        Decision::Paused(span) => OutcomeResult::Paused { duration: *span, resume_on: today.add(*span) },
+        Decision::Downgraded(to) => OutcomeResult::Downgraded { from: config.plan.id.clone(), to: to.clone() },
+        Decision::FrequencyReduced(d) => OutcomeResult::FrequencyReduced { count: d.count, per: d.per },
+        Decision::DiscountAccepted(amount, months) => {
+            let (percent_off, amount_off_minor, currency) = match amount {
+                DiscountAmount::Percent(p) => (Some(*p), None, None),
+                DiscountAmount::Amount { amount_minor, currency } => {
+                    (None, Some(*amount_minor), Some(currency.clone()))
+                }
+            };
+            OutcomeResult::DiscountAccepted { percent_off, amount_off_minor, currency, months: *months }
         }
-        Decision::Downgraded(to) => ResultOut::Downgraded { from: config.plan.id.clone(), to: to.clone() },
-        Decision::FrequencyReduced(d) => ResultOut::FrequencyReduced { count: d.count, per: d.per.into() },
-        Decision::DiscountAccepted(amount, months) => match amount {
-            DiscountAmount::Percent(p) => ResultOut::DiscountAccepted {
-                percent_off: Some(*p),
-                amount_off_minor: None,
-                currency: None,
-                months: *months,
-            },
-            DiscountAmount::Amount { amount_minor, currency } => ResultOut::DiscountAccepted {
-                percent_off: None,
-                amount_off_minor: Some(*amount_minor),
-                currency: Some(currency.clone()),
-                months: *months,
-            },
-        },
-        Decision::LinkFollowed(id) => ResultOut::LinkFollowed { link_id: id.clone() },
-        Decision::Cancelled(e) => ResultOut::Cancelled {
-            effective: e.as_str(),
-            effective_on: effective_on(config, *e, today).map(|d| d.to_string()),
-        },
+        Decision::LinkFollowed(id) => OutcomeResult::LinkFollowed { link_id: id.clone() },
+        Decision::Cancelled(e) => {
+            OutcomeResult::Cancelled { effective: *e, effective_on: effective_on(config, *e, today) }
+        }
     }
 }
 
@@ -161,40 +178,32 @@ impl Outcome {
         let config = flow.config();
         let result = match flow.decision() {
             Some(d) => result_of(d, config, ctx.today),
-            None => ResultOut::Abandoned,
+            None => OutcomeResult::Abandoned,
         };
-        let mut steps: Vec<&'static str> = flow
-            .path()
-            .iter()
-            .filter(|s| !matches!(s, Step::Loading | Step::Error | Step::Done))
-            .map(|s| s.as_str())
-            .collect();
+        let mut steps: Vec<Step> =
+            flow.path().iter().copied().filter(|s| !matches!(s, Step::Loading | Step::Error | Step::Done)).collect();
         if flow.decision().is_some() {
-            steps.push(Step::Done.as_str());
+            steps.push(Step::Done);
         }
         let comment = flow.comment().trim();
         Outcome {
-            schema: OUTCOME_SCHEMA,
+            schema: OUTCOME_SCHEMA.to_string(),
             id: ctx.id.clone(),
             created_at: ctx.created_at.clone(),
             flow_id: config.flow_id.clone(),
             test: config.test,
-            customer: CustomerOut {
+            customer: CustomerRef {
                 id: config.customer.id.clone(),
                 subscription_id: config.customer.subscription_id.clone(),
             },
             plan_id: config.plan.id.clone(),
             locale: ctx.locale.clone(),
             result,
-            survey: flow.reason().map(|r| SurveyOut {
+            survey: flow.reason().map(|r| SurveyAnswer {
                 reason_id: r.to_string(),
                 comment: (!comment.is_empty()).then(|| comment.to_string()),
             }),
-            offers: flow
-                .offer_record()
-                .into_iter()
-                .map(|(k, accepted)| OfferOut { kind: k.as_str(), accepted })
-                .collect(),
+            offers: flow.offer_record().into_iter().map(|(kind, accepted)| OfferShown { kind, accepted }).collect(),
             keep_in_touch: flow.keep_in_touch(),
             steps,
             elapsed_ms: ctx.elapsed_ms,
@@ -203,76 +212,9 @@ impl Outcome {
 
     /// The JSON body, fields in the contract's order.
     pub fn to_json(&self) -> String {
-        let span = |s: &SpanOut| Value::object([("unit", s.unit.into()), ("count", num(s.count))]);
-        let kind = |t: &str| ("type", Value::from(t));
-        let result = match &self.result {
-            ResultOut::Paused { duration, resume_on } => {
-                Value::object([kind("paused"), ("duration", span(duration)), ("resume_on", resume_on.as_str().into())])
-            }
-            ResultOut::Downgraded { from, to } => {
-                Value::object([kind("downgraded"), ("from", from.as_str().into()), ("to", to.as_str().into())])
-            }
-            ResultOut::FrequencyReduced { count, per } => {
-                Value::object([kind("frequency_reduced"), ("count", num(*count)), ("per", span(per))])
-            }
-            ResultOut::DiscountAccepted { percent_off, amount_off_minor, currency, months } => {
-                let mut m = Map::default();
-                m.insert("type", "discount_accepted".into());
-                if let Some(p) = percent_off {
-                    m.insert("percent_off", num(*p));
-                }
-                if let Some(a) = amount_off_minor {
-                    m.insert("amount_off_minor", (*a).into());
-                }
-                if let Some(c) = currency {
-                    m.insert("currency", c.as_str().into());
-                }
-                m.insert("months", num(*months));
-                Value::Object(m)
-            }
-            ResultOut::LinkFollowed { link_id } => {
-                Value::object([kind("link_followed"), ("link_id", link_id.as_str().into())])
-            }
-            ResultOut::Cancelled { effective, effective_on } => Value::object([
-                kind("cancelled"),
-                ("effective", (*effective).into()),
-                ("effective_on", effective_on.as_deref().into()),
-            ]),
-            ResultOut::Abandoned => Value::object([kind("abandoned")]),
-        };
-        let survey = self.survey.as_ref().map(|s| {
-            Value::object([("reason_id", s.reason_id.as_str().into()), ("comment", s.comment.as_deref().into())])
-        });
-        let offers =
-            self.offers.iter().map(|o| Value::object([("type", o.kind.into()), ("accepted", o.accepted.into())]));
-        Value::object([
-            ("schema", self.schema.into()),
-            ("id", self.id.as_str().into()),
-            ("created_at", self.created_at.as_str().into()),
-            ("flow_id", self.flow_id.as_str().into()),
-            ("test", self.test.into()),
-            (
-                "customer",
-                Value::object([
-                    ("id", self.customer.id.as_str().into()),
-                    ("subscription_id", self.customer.subscription_id.as_deref().into()),
-                ]),
-            ),
-            ("plan_id", self.plan_id.as_str().into()),
-            ("locale", self.locale.as_str().into()),
-            ("result", result),
-            ("survey", survey.into()),
-            ("offers", Value::Array(offers.collect())),
-            ("keep_in_touch", self.keep_in_touch.into()),
-            ("steps", Value::Array(self.steps.iter().map(|&s| s.into()).collect())),
-            ("elapsed_ms", self.elapsed_ms.into()),
-        ])
-        .to_json()
+        // Serializing these types cannot fail: no maps with non-string keys, no floats.
+        serde_json::to_string(self).unwrap_or_default()
     }
-}
-
-fn num(n: u32) -> Value {
-    Value::from(n as u64)
 }
 
 /// Formats 16 random bytes as a UUID v4 string.

@@ -2,10 +2,9 @@
 //! (paused until a date, new tier and price, new delivery count, cancelled effective a
 //! date), plus the reference id. Built from the outcome itself, so it cannot drift.
 
-use super::config::{Config, Span, Unit};
-use super::date::Ymd;
+use super::config::{Config, Deliveries};
 use super::i18n::{Formats, Words};
-use super::outcome::{Outcome, ResultOut, SpanOut};
+use super::outcome::{Outcome, OutcomeResult};
 
 /// What the done step shows.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -18,24 +17,13 @@ pub struct Receipt {
     pub reference: String,
 }
 
-fn span_of(s: &SpanOut) -> Span {
-    let unit = match s.unit {
-        "day" => Unit::Day,
-        "month" => Unit::Month,
-        "year" => Unit::Year,
-        _ => Unit::Week,
-    };
-    Span { unit, count: s.count }
-}
-
 /// The receipt of an outcome.
-pub fn receipt<F: Formats>(w: &Words<'_, F>, config: &Config, outcome: &Outcome) -> Receipt {
-    let date = |s: &str| Ymd::parse(s).map(|d| w.date(d)).unwrap_or_else(|| s.to_string());
+pub fn receipt<F: Formats + ?Sized>(w: &Words<'_, F>, config: &Config, outcome: &Outcome) -> Receipt {
     let (kind, line) = match &outcome.result {
-        ResultOut::Paused { duration, resume_on } => {
-            ("paused", w.ta("done.paused", &[("span", &w.span(span_of(duration))), ("date", &date(resume_on))]))
+        OutcomeResult::Paused { duration, resume_on } => {
+            ("paused", w.ta("done.paused", &[("span", &w.span(*duration)), ("date", &w.date(*resume_on))]))
         }
-        ResultOut::Downgraded { to, .. } => {
+        OutcomeResult::Downgraded { to, .. } => {
             let tier = config.offers.downgrade.iter().flatten().find(|t| &t.id == to);
             let name = tier.map(|t| w.msgs.text(&t.name).to_string()).unwrap_or_else(|| to.clone());
             let line = match tier.and_then(|t| t.price.as_ref()) {
@@ -44,15 +32,15 @@ pub fn receipt<F: Formats>(w: &Words<'_, F>, config: &Config, outcome: &Outcome)
             };
             ("downgraded", line)
         }
-        ResultOut::FrequencyReduced { count, per } => {
-            let d = super::config::Deliveries { count: *count, per: span_of(per) };
+        OutcomeResult::FrequencyReduced { count, per } => {
+            let d = Deliveries { count: *count, per: *per };
             ("frequency_reduced", w.ta("done.frequency_reduced", &[("deliveries", &w.deliveries(d))]))
         }
-        ResultOut::DiscountAccepted { .. } => {
+        OutcomeResult::DiscountAccepted { .. } => {
             let text = config.offers.discount.as_ref().map(|d| w.discount(&d.amount, d.months)).unwrap_or_default();
             ("discount_accepted", w.ta("done.discount_accepted", &[("discount", &text)]))
         }
-        ResultOut::LinkFollowed { link_id } => {
+        OutcomeResult::LinkFollowed { link_id } => {
             let label = config
                 .offers
                 .links
@@ -62,14 +50,14 @@ pub fn receipt<F: Formats>(w: &Words<'_, F>, config: &Config, outcome: &Outcome)
                 .map(|l| w.msgs.text(&l.label).to_string());
             ("link_followed", w.ta("done.link_followed", &[("link", &label.unwrap_or_else(|| link_id.clone()))]))
         }
-        ResultOut::Cancelled { effective_on, .. } => {
+        OutcomeResult::Cancelled { effective_on, .. } => {
             let line = match effective_on {
-                Some(d) => w.ta("done.cancelled", &[("date", &date(d))]),
+                Some(d) => w.ta("done.cancelled", &[("date", &w.date(*d))]),
                 None => w.t("done.cancelled_period_end"),
             };
             ("cancelled", line)
         }
-        ResultOut::Abandoned => ("cancelled", String::new()),
+        OutcomeResult::Abandoned => ("cancelled", String::new()),
     };
     let mut lines = vec![line];
     if outcome.keep_in_touch {

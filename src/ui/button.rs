@@ -1,8 +1,8 @@
 //! The one button the steps use: a `part`, a look, a label and what pressing it does.
 //! Every step's buttons share this single view type, so its code is in the wasm once.
 
+use super::state::Ui;
 use crate::core::flow::Action;
-use crate::web::controller::Ui;
 use leptos::prelude::*;
 
 /// What pressing a button does.

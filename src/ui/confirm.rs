@@ -5,13 +5,12 @@
 use super::button::{button, Press};
 use super::choice::Choice;
 use super::offers::OfferCard;
+use super::state::Ui;
 use super::survey::ReasonFields;
 use super::Title;
 use crate::core::config::{Effective, FlowKind};
 use crate::core::flow::Action;
 use crate::core::outcome::effective_on;
-use crate::web::controller::Ui;
-use crate::web::env;
 use leptos::prelude::*;
 
 /// The confirm step.
@@ -23,7 +22,7 @@ pub fn Confirm() -> impl IntoView {
     let w = ui.words();
     let direct = cfg.flow == FlowKind::Direct;
     let plan = cfg.plan.name.as_ref().map(|n| w.ta("confirm.plan", &[("plan", ui.msgs.text(n))]));
-    let today = env::today();
+    let today = ui.today.get_untracked();
     let effective = cfg
         .cancel
         .effective

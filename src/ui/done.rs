@@ -2,9 +2,9 @@
 //! the endpoint acknowledged the outcome.
 
 use super::button::{button, Press};
+use super::state::Ui;
 use super::Title;
 use crate::core::receipt::receipt;
-use crate::web::controller::Ui;
 use leptos::prelude::*;
 
 /// The receipt.

@@ -3,9 +3,9 @@
 
 use super::button::{button, Press};
 use super::choice::FallbackLinks;
+use super::state::{DeliveryProblem, Ui};
 use super::Title;
 use crate::core::i18n::delivery_problem_key;
-use crate::web::controller::{DeliveryProblem, Ui};
 use leptos::prelude::*;
 
 /// The delivery error step.

@@ -1,20 +1,22 @@
-//! Leptos views, one per step, small and declarative. They read the flow through
-//! signals and send `Action`s; every rule lives in `core::flow`.
+//! Leptos views, one per step, small and declarative. They read the flow through the
+//! signals in `state::Ui` and send `Action`s; every rule lives in `core::flow`. They
+//! import `core` and `state` only, never the browser adapters.
 
 pub mod button;
 pub mod choice;
-pub mod component;
 pub mod config_error;
 pub mod confirm;
 pub mod done;
 pub mod error;
+pub mod focus_trap;
 pub mod offers;
+pub mod state;
 pub mod survey;
 
 use crate::core::flow::Step;
-use crate::web::controller::Ui;
 use button::{button, Press};
 use leptos::prelude::*;
+use state::Ui;
 use wasm_bindgen::JsCast;
 
 /// The id of the current step's heading (labels the dialog).
@@ -76,7 +78,7 @@ pub fn App(theme: &'static str) -> impl IntoView {
                             ev.prevent_default();
                             close.run(());
                         } else if let Some(d) = ev.current_target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()) {
-                            crate::web::focus::trap_tab(&ev, &d);
+                            focus_trap::trap_tab(&ev, &d);
                         }
                     }
                 >

@@ -5,12 +5,11 @@
 
 use super::button::{button, Press};
 use super::choice::Choice;
+use super::state::Ui;
 use super::Title;
 use crate::core::config::OfferKind;
 use crate::core::flow::Action;
 use crate::core::offer_text::{offer_text, OptionText};
-use crate::web::controller::Ui;
-use crate::web::env;
 use leptos::prelude::*;
 
 /// The offers step.
@@ -40,7 +39,7 @@ fn option_content(o: OptionText) -> impl IntoView {
 #[component]
 pub fn OfferCard(kind: OfferKind) -> impl IntoView {
     let ui = expect_context::<Ui>();
-    let text = offer_text(&ui.words(), &ui.config, kind, env::today());
+    let text = offer_text(&ui.words(), &ui.config, kind, ui.today.get_untracked());
     let (flow, act) = (ui.flow, ui.act);
     let title_id = format!("cf-offer-{}", kind.as_str());
     let chosen = flow.with_untracked(|f| f.option(kind).map(str::to_string));

@@ -3,9 +3,9 @@
 
 use super::button::{button, Press};
 use super::choice::Choice;
+use super::state::Ui;
 use super::Title;
 use crate::core::flow::Action;
-use crate::web::controller::Ui;
 use leptos::prelude::*;
 
 /// The reasons radio group and the comment box (also used inside the direct flow's

@@ -1,11 +1,12 @@
-//! Browser adapters: the wasm-bindgen entry point, the controller that syncs the flow
-//! with the outside world, delivery with retry, the outbox, DOM events, `Intl`.
+//! Browser adapters, each a thin wrapper over one browser API: HTTP (`delivery`), the
+//! retry-paced sender, the `localStorage` outbox, DOM events, the modal dialog and
+//! focus, `Intl` formats, and the clock, randomness and page languages (`env`). They
+//! import only `core`.
 
-pub mod controller;
 pub mod delivery;
+pub mod dialog;
 pub mod env;
 pub mod events;
-pub mod focus;
 pub mod intl;
-pub mod mount;
 pub mod outbox;
+pub mod sender;

@@ -2,11 +2,14 @@
 //! element). It renders inline, takes a parsed `Config`, and calls `on_outcome` once
 //! with the delivered (or abandoned) outcome. Include `cancel-flow.css` in the app.
 
+use super::settle::{Settle, Settled};
+use super::shell::Shell;
 use crate::core::config::Config;
-use crate::core::i18n::Messages;
+use crate::core::i18n::{resolve_locale, Messages};
 use crate::core::outcome::Outcome;
-use crate::web::controller::{Settle, Settled, Shell};
-use crate::web::mount::resolve_locale;
+use crate::ui::state::SharedFormats;
+use crate::web::env;
+use crate::web::intl::BrowserFormats;
 use leptos::prelude::*;
 use std::rc::Rc;
 use std::sync::Arc;
@@ -25,8 +28,9 @@ pub fn CancelFlow(
     #[prop(optional, into)]
     catalog: Option<String>,
 ) -> impl IntoView {
-    let (locale, _) = resolve_locale(config.locale.as_deref());
+    let (locale, _) = resolve_locale(config.locale.as_deref(), &env::page_languages());
     let msgs = Messages::new(&locale, catalog.as_deref(), Some(&config));
+    let fmt: SharedFormats = Arc::new(BrowserFormats { locale: msgs.tag.clone() });
     let theme = config.theme.as_str();
     let settle: Option<Settle> = on_outcome.map(|cb| {
         Rc::new(move |how: Settled| {
@@ -35,7 +39,7 @@ pub fn CancelFlow(
             }
         }) as Settle
     });
-    let shell = Shell::new(None, None, Arc::new(config), msgs, false, settle);
+    let shell = Shell::new(None, None, Arc::new(config), msgs, fmt, false, settle);
     provide_context(shell.ui.clone());
     shell.open_inline();
     let keep = StoredValue::new_local(shell);
@@ -44,5 +48,5 @@ pub fn CancelFlow(
             s.teardown();
         }
     });
-    view! { <super::App theme /> }
+    view! { <crate::ui::App theme /> }
 }

@@ -1,0 +1,268 @@
+//! The wasm-bindgen entry points `embed.js` calls. `boot` fetches what the flow needs
+//! (a config given by URL, the locale's catalog), reads the config once, and mounts the
+//! flow (or the config error with the fallback) into the element's shadow root; the
+//! returned `Handle` opens, closes and unmounts it.
+
+use super::settle::{Settle, Settled, Settler};
+use super::shell::Shell;
+use crate::core::config::Fallback;
+use crate::core::config_parse::{read_config, Overrides, Parsed};
+use crate::core::events::{self, Closed, FailureKind, Ready};
+use crate::core::i18n::{negotiate, resolve_locale, Messages};
+use crate::ui;
+use crate::ui::state::SharedFormats;
+use crate::web::delivery::get_text;
+use crate::web::events::{emit, js_value};
+use crate::web::intl::BrowserFormats;
+use crate::web::{dialog, env, outbox};
+use gloo_events::EventListener;
+use leptos::prelude::*;
+use std::any::Any;
+use std::cell::Cell;
+use std::rc::Rc;
+use std::sync::Arc;
+use wasm_bindgen::prelude::*;
+use web_sys::HtmlElement;
+
+/// A mounted flow, owned by the `<cancel-flow>` element.
+#[wasm_bindgen]
+pub struct Handle {
+    shell: Option<Rc<Shell>>,
+    view: Option<Box<dyn Any>>,
+    on_pagehide: Option<EventListener>,
+}
+
+#[wasm_bindgen]
+impl Handle {
+    /// Opens the modal (no-op inline or after a config error).
+    pub fn open(&self) {
+        if let Some(s) = &self.shell {
+            s.open();
+        }
+    }
+
+    /// Closes the modal as if the person pressed close.
+    pub fn close(&self) {
+        if let Some(s) = &self.shell {
+            s.close();
+        }
+    }
+
+    /// Whether the config was valid.
+    #[wasm_bindgen(getter)]
+    pub fn ok(&self) -> bool {
+        self.shell.is_some()
+    }
+
+    /// Tears the view down and stops background work.
+    pub fn unmount(&mut self) {
+        self.on_pagehide.take();
+        if let Some(s) = self.shell.take() {
+            s.teardown();
+        }
+        self.view.take();
+    }
+}
+
+/// A config that cannot be used: why, and what can still be offered.
+struct Unusable {
+    message: String,
+    fallback: Fallback,
+    locale: Option<String>,
+}
+
+/// What `embed.js` passes: `{ display: "modal"|"inline", api: bool, base, configUrl?,
+/// loadError?, catalog?, attrs: {endpoint, locale, "customer-id", "subscription-id",
+/// token, theme}, settle?: (ok, value) => void, trigger?: HTMLElement }`.
+struct Options {
+    modal: bool,
+    api: bool,
+    base: String,
+    config_url: Option<String>,
+    load_error: Option<String>,
+    catalog: Option<String>,
+    overrides: Overrides,
+    settle: Option<Settle>,
+    trigger: Option<HtmlElement>,
+}
+
+fn get(o: &JsValue, key: &str) -> JsValue {
+    js_sys::Reflect::get(o, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+}
+
+fn get_str(o: &JsValue, key: &str) -> Option<String> {
+    get(o, key).as_string()
+}
+
+impl Options {
+    fn read(o: &JsValue) -> Options {
+        let attrs = get(o, "attrs");
+        let attr = |k| get_str(&attrs, k).filter(|s| !s.is_empty());
+        Options {
+            modal: get_str(o, "display").as_deref() != Some("inline"),
+            api: get(o, "api").as_bool().unwrap_or(false),
+            base: get_str(o, "base").unwrap_or_default(),
+            config_url: get_str(o, "configUrl"),
+            load_error: get_str(o, "loadError"),
+            catalog: get_str(o, "catalog"),
+            overrides: Overrides {
+                endpoint: attr("endpoint"),
+                locale: attr("locale"),
+                customer_id: attr("customer-id"),
+                subscription_id: attr("subscription-id"),
+                token: attr("token"),
+                theme: attr("theme"),
+            },
+            settle: get(o, "settle").dyn_into().ok().map(js_settle),
+            trigger: get(o, "trigger").dyn_into().ok(),
+        }
+    }
+
+    /// Reads the config text once: the flow's config, or why it cannot be used.
+    fn read_config(&self, text: &str) -> Result<Parsed, Unusable> {
+        if let Some(message) = &self.load_error {
+            let none = Fallback { url: None, email: None };
+            return Err(Unusable { message: message.clone(), fallback: none, locale: self.overrides.locale.clone() });
+        }
+        read_config(text, &self.overrides).map_err(|r| Unusable {
+            message: r.error.to_string(),
+            fallback: r.fallback,
+            locale: r.locale,
+        })
+    }
+}
+
+/// Wraps the JS API's `settle(ok, value)` function.
+fn js_settle(f: js_sys::Function) -> Settle {
+    Rc::new(move |how: Settled| {
+        let (ok, json) = match how {
+            Settled::Outcome(o) => (true, o.to_json()),
+            Settled::Failed(f) => (false, events::to_json(&f)),
+        };
+        let _ = f.call2(&JsValue::NULL, &JsValue::from_bool(ok), &js_value(&json));
+    })
+}
+
+fn warn(message: &str) {
+    web_sys::console::warn_1(&JsValue::from_str(&["cancel-flow: ", message].concat()));
+}
+
+/// The locale tag to show for a requested one, and a warning when it has no messages.
+fn locale_tag(requested: Option<&str>) -> (String, Option<String>) {
+    resolve_locale(requested, &env::page_languages())
+}
+
+/// Fetches a config given by URL and the locale's catalog (`<base>i18n/<code>.json`,
+/// 10 s at most each; English when the catalog cannot load), reads the config once,
+/// then mounts.
+#[wasm_bindgen]
+pub async fn boot(host: HtmlElement, container: HtmlElement, config_text: String, options: JsValue) -> Handle {
+    let mut opts = Options::read(&options);
+    let mut text = config_text;
+    if let Some(url) = opts.config_url.clone() {
+        match get_text(&url).await {
+            Ok(t) => text = t,
+            Err(why) => opts.load_error = Some(["config: could not load ", &url, " (", &why, ")"].concat()),
+        }
+    }
+    let read = opts.read_config(&text);
+    let requested = match &read {
+        Ok(p) => p.config.locale.clone(),
+        Err(u) => u.locale.clone(),
+    };
+    let (tag, _) = locale_tag(requested.as_deref());
+    let code = negotiate([tag.as_str()]).unwrap_or("en");
+    if code != "en" {
+        let url = [opts.base.as_str(), "i18n/", code, ".json"].concat();
+        match get_text(&url).await {
+            Ok(catalog) => opts.catalog = Some(catalog),
+            Err(_) => warn(&["could not load ", &url, "; using English"].concat()),
+        }
+    }
+    mount_read(host, container, read, opts)
+}
+
+/// Mounts a flow into `container` (inside `host`'s shadow root) without fetching
+/// anything: the catalog, if any, comes in `options.catalog`.
+#[wasm_bindgen]
+pub fn mount(host: HtmlElement, container: HtmlElement, config_text: String, options: JsValue) -> Handle {
+    let opts = Options::read(&options);
+    let read = opts.read_config(&config_text);
+    mount_read(host, container, read, opts)
+}
+
+fn mount_read(host: HtmlElement, container: HtmlElement, read: Result<Parsed, Unusable>, opts: Options) -> Handle {
+    outbox::flush();
+    let parsed = match read {
+        Ok(p) => p,
+        Err(u) => return mount_config_error(host, container, u, opts),
+    };
+    for w in &parsed.warnings {
+        warn(w);
+    }
+    let config = parsed.config;
+    let (locale, warning) = locale_tag(config.locale.as_deref());
+    if let Some(w) = warning {
+        warn(&w);
+    }
+    let msgs = Messages::new(&locale, opts.catalog.as_deref(), Some(&config));
+    if let Some(t) = &opts.trigger {
+        t.set_text_content(Some(&msgs.t("trigger", &[])));
+        let _ = t.set_attribute("data-theme", config.theme.as_str());
+    }
+    let fmt: SharedFormats = Arc::new(BrowserFormats { locale: msgs.tag.clone() });
+    let ready = events::to_json(&Ready { flow_id: &config.flow_id });
+    let theme = config.theme.as_str();
+    let config = Arc::new(config);
+    let modal = opts.modal;
+    let slot: Rc<Cell<Option<Rc<Shell>>>> = Rc::new(Cell::new(None));
+    let out = slot.clone();
+    let (h, c) = (host.clone(), container.clone());
+    let settle = opts.settle;
+    let view = mount_to(container, move || {
+        let shell = Shell::new(Some(h), Some(c), config, msgs, fmt, modal, settle);
+        provide_context(shell.ui.clone());
+        out.set(Some(shell));
+        ui::App(ui::AppProps { theme })
+    });
+    let shell = slot.take();
+    emit(&host, "ready", &ready);
+    if let Some(s) = shell.as_ref().filter(|_| !modal) {
+        s.open_inline();
+    }
+    // Leaving the page with the flow open counts as abandoned (sent with keepalive).
+    let on_pagehide = shell.as_ref().and_then(|s| {
+        let weak = Rc::downgrade(s);
+        let window = web_sys::window()?;
+        Some(EventListener::new(&window, "pagehide", move |_| {
+            if let Some(s) = weak.upgrade() {
+                s.page_hidden();
+            }
+        }))
+    });
+    Handle { shell, view: Some(Box::new(view)), on_pagehide }
+}
+
+fn mount_config_error(host: HtmlElement, container: HtmlElement, unusable: Unusable, opts: Options) -> Handle {
+    let Unusable { message, fallback, locale } = unusable;
+    web_sys::console::error_1(&JsValue::from_str(&["cancel-flow: ", &message].concat()));
+    let (locale, _) = locale_tag(locale.as_deref());
+    let msgs = Messages::new(&locale, opts.catalog.as_deref(), None);
+    let as_dialog = opts.modal && opts.api;
+    let h = host.clone();
+    let view = mount_to(container.clone(), move || {
+        ui::config_error::ConfigError(ui::config_error::ConfigErrorProps {
+            msgs,
+            fallback,
+            as_dialog,
+            on_close: Box::new(move || emit(&h, "close", &events::to_json(&Closed {}))),
+        })
+    });
+    if as_dialog {
+        dialog::show(Some(&container));
+    }
+    let failed = events::Failed { kind: FailureKind::Config, message: &message };
+    emit(&host, "error", &events::to_json(&failed));
+    Settler::new(opts.settle).once(Settled::Failed(failed));
+    Handle { shell: None, view: Some(Box::new(view)), on_pagehide: None }
+}

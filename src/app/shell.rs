@@ -1,0 +1,271 @@
+//! The shell of one mounted flow: applies the person's actions to the pure `Flow` and
+//! keeps the outside world in step with it: the step's DOM event and focus, the
+//! decision's outcome (outbox, sender, receipt), the modal's opening and closing, an
+//! `abandoned` outcome when the person leaves undecided, and the settle callback.
+
+use super::settle::{Settle, Settled, Settler};
+use crate::core::config::Config;
+use crate::core::delivery::Delivery;
+use crate::core::events::{self, Closed, Delivered, FailureKind, StepShown};
+use crate::core::flow::{Action, Flow, Step};
+use crate::core::i18n::{is_rtl, Messages};
+use crate::core::outcome::{uuid_v4, Context, Outcome};
+use crate::ui::state::{DeliveryProblem, SharedFormats, Ui};
+use crate::web::delivery::send_once;
+use crate::web::sender::{Report, Sender};
+use crate::web::{dialog, env, outbox};
+use leptos::prelude::*;
+use std::cell::{Cell, RefCell};
+use std::rc::{Rc, Weak};
+use std::sync::Arc;
+use web_sys::HtmlElement;
+
+/// The browser side of one mounted flow.
+pub struct Shell {
+    /// The `<cancel-flow>` element (events are dispatched on it), if any.
+    host: Option<HtmlElement>,
+    /// Where the view lives (focus moves within it); the document when `None`.
+    container: Option<HtmlElement>,
+    config: Arc<Config>,
+    /// Signals shared with the views.
+    pub ui: Ui,
+    opened_at: Cell<f64>,
+    sending: RefCell<Option<Rc<Sender>>>,
+    settle: Settler,
+}
+
+impl Shell {
+    /// Builds the shell and its signals (call inside the mount's reactive owner).
+    pub fn new(
+        host: Option<HtmlElement>,
+        container: Option<HtmlElement>,
+        config: Arc<Config>,
+        msgs: Messages,
+        fmt: SharedFormats,
+        modal: bool,
+        settle: Option<Settle>,
+    ) -> Rc<Shell> {
+        let dir = if is_rtl(&msgs.locale) { "rtl" } else { "ltr" };
+        Rc::new_cyclic(|me: &Weak<Shell>| {
+            let (w1, w2, w3) = (me.clone(), me.clone(), me.clone());
+            let ui = Ui {
+                config: config.clone(),
+                flow: RwSignal::new(Flow::new(config.clone(), env::random_seed())),
+                outcome: RwSignal::new(None),
+                problem: RwSignal::new(None),
+                open: RwSignal::new(!modal),
+                today: RwSignal::new(env::today()),
+                act: UnsyncCallback::new(move |a: Action| {
+                    if let Some(s) = w1.upgrade() {
+                        s.act(a)
+                    }
+                }),
+                retry: UnsyncCallback::new(move |_: ()| {
+                    if let Some(s) = w2.upgrade() {
+                        s.retry()
+                    }
+                }),
+                close: UnsyncCallback::new(move |_: ()| {
+                    if let Some(s) = w3.upgrade() {
+                        s.close()
+                    }
+                }),
+                msgs: Arc::new(msgs),
+                fmt,
+                modal,
+                dir,
+            };
+            Shell {
+                host,
+                container,
+                config,
+                ui,
+                opened_at: Cell::new(env::now_ms()),
+                sending: RefCell::new(None),
+                settle: Settler::new(settle),
+            }
+        })
+    }
+
+    fn emit(&self, name: &str, detail_json: &str) {
+        if let Some(h) = &self.host {
+            crate::web::events::emit(h, name, detail_json);
+        }
+    }
+
+    fn step(&self) -> Step {
+        self.ui.flow.with_untracked(|f| f.step())
+    }
+
+    fn undecided(&self) -> bool {
+        self.ui.flow.with_untracked(|f| f.decision().is_none())
+    }
+
+    /// Applies an action and syncs what changed.
+    pub fn act(self: &Rc<Self>, action: Action) {
+        let (before, was_undecided) = (self.step(), self.undecided());
+        let changed = self.ui.flow.try_update(|f| f.apply(action)).unwrap_or(false);
+        if !changed {
+            return;
+        }
+        let after = self.step();
+        if after != before {
+            self.step_changed(after);
+        }
+        if was_undecided && !self.undecided() {
+            self.decided();
+        }
+    }
+
+    /// Announces a new step: the DOM event, and focus on its heading.
+    fn step_changed(&self, step: Step) {
+        self.emit("step", &events::to_json(&StepShown { step }));
+        dialog::focus_heading(self.container.clone());
+    }
+
+    fn outcome_now(&self) -> Outcome {
+        let ctx = Context {
+            id: uuid_v4(env::random_bytes()),
+            created_at: env::now_iso(),
+            today: env::today(),
+            locale: self.ui.msgs.locale.clone(),
+            elapsed_ms: (env::now_ms() - self.opened_at.get()).max(0.0) as u64,
+        };
+        self.ui.flow.with_untracked(|f| Outcome::of(f, &ctx))
+    }
+
+    /// The person decided: the outcome goes to the outbox first, then on its way.
+    fn decided(self: &Rc<Self>) {
+        let outcome = self.outcome_now();
+        let d = Delivery::new(&self.config, &outcome.id, outcome.to_json());
+        self.emit("outcome", &d.body);
+        outbox::put(&d);
+        outbox::claim(&d.id);
+        self.ui.outcome.set(Some(Arc::new(outcome)));
+        let me = Rc::downgrade(self);
+        let sender = Sender::start(d, move |report| {
+            if let Some(s) = me.upgrade() {
+                s.reported(report);
+            }
+        });
+        *self.sending.borrow_mut() = Some(sender);
+    }
+
+    fn reported(&self, report: Report) {
+        let Some(d) = self.sending.borrow().as_ref().map(|s| s.delivery().clone()) else { return };
+        match report {
+            Report::Delivered(status) => {
+                outbox::remove(&d.id);
+                outbox::release(&d.id);
+                self.ui.problem.set(None);
+                self.ui.flow.update(|f| f.delivered());
+                self.step_changed(Step::Done);
+                self.emit("delivered", &events::to_json(&Delivered { id: &d.id, status }));
+                if let Some(o) = self.ui.outcome.get_untracked() {
+                    self.settle.once(Settled::Outcome(&o));
+                }
+            }
+            Report::Refused(status) => {
+                // The endpoint will not take this one as it is; the person gets the
+                // fallback, and `retry` puts it back in the outbox.
+                outbox::remove(&d.id);
+                self.failing(DeliveryProblem::Status(status));
+            }
+            Report::Failing(status) => {
+                self.failing(status.map_or(DeliveryProblem::Unreachable, DeliveryProblem::Status))
+            }
+        }
+    }
+
+    /// Shows the error step (the sender keeps trying in the background).
+    fn failing(&self, problem: DeliveryProblem) {
+        let message = match &problem {
+            DeliveryProblem::Status(s) => ["the endpoint answered ", &s.to_string()].concat(),
+            DeliveryProblem::Unreachable => "the endpoint could not be reached".to_string(),
+        };
+        self.ui.problem.set(Some(problem));
+        if self.step() == Step::Loading {
+            self.ui.flow.update(|f| f.delivery_failed());
+            self.step_changed(Step::Error);
+            let failed = events::Failed { kind: FailureKind::Delivery, message: &message };
+            self.emit("error", &events::to_json(&failed));
+            self.settle.once(Settled::Failed(failed));
+        }
+    }
+
+    /// `[part=retry]`: try again now.
+    pub fn retry(&self) {
+        if self.step() != Step::Error {
+            return;
+        }
+        self.ui.flow.update(|f| f.retry());
+        self.step_changed(Step::Loading);
+        if let Some(s) = self.sending.borrow().as_ref() {
+            outbox::put(s.delivery());
+            s.retry_now();
+        }
+    }
+
+    /// Opens the modal (or re-opens it on the receipt).
+    pub fn open(&self) {
+        if self.ui.open.get_untracked() {
+            return;
+        }
+        if self.undecided() {
+            self.ui.flow.set(Flow::new(self.config.clone(), env::random_seed()));
+            self.ui.today.set(env::today());
+            self.opened_at.set(env::now_ms());
+        }
+        self.ui.open.set(true);
+        dialog::show(self.container.as_ref());
+        self.step_changed(self.step());
+    }
+
+    /// Starts an inline flow (already on screen).
+    pub fn open_inline(&self) {
+        self.opened_at.set(env::now_ms());
+        self.emit("step", &events::to_json(&StepShown { step: self.step() }));
+    }
+
+    /// Leaving undecided: an `abandoned` outcome, settled and sent best-effort (with
+    /// `keepalive`, so it survives the page going away). Not kept in the outbox.
+    fn abandon(&self) {
+        let outcome = self.outcome_now();
+        self.settle.once(Settled::Outcome(&outcome));
+        let d = Delivery::new(&self.config, &outcome.id, outcome.to_json());
+        wasm_bindgen_futures::spawn_local(async move {
+            let _ = send_once(&d).await;
+        });
+    }
+
+    /// The page is going away: an open, undecided flow counts as abandoned; a decided
+    /// one stays in the outbox for the next load.
+    pub fn page_hidden(&self) {
+        if self.ui.open.get_untracked() && self.undecided() {
+            self.abandon();
+        }
+    }
+
+    /// Closes the modal; without a decision that is an `abandoned` outcome.
+    pub fn close(&self) {
+        if !self.ui.open.get_untracked() && self.ui.modal {
+            return;
+        }
+        if self.undecided() {
+            self.abandon();
+        }
+        if self.ui.modal {
+            self.ui.open.set(false);
+            dialog::close(self.container.as_ref());
+        }
+        self.emit("close", &events::to_json(&Closed {}));
+    }
+
+    /// Stops background work (the outbox keeps anything undelivered for the next load).
+    pub fn teardown(&self) {
+        if let Some(s) = self.sending.borrow_mut().take() {
+            s.stop();
+            outbox::release(&s.delivery().id);
+        }
+    }
+}
