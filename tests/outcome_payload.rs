@@ -28,8 +28,15 @@ fn ctx() -> Context {
     }
 }
 
+/// The payload as JSON; on the way, the typed outcome must read back from its own text
+/// unchanged (what the shop's collector does) and write the same bytes again.
 fn payload(f: &Flow) -> Value {
-    serde_json::from_str(&Outcome::of(f, &ctx()).to_json()).unwrap()
+    let outcome = Outcome::of(f, &ctx());
+    let text = outcome.to_json();
+    let back: Outcome = serde_json::from_str(&text).unwrap();
+    assert_eq!(back, outcome, "the outcome reads back as itself");
+    assert_eq!(back.to_json(), text, "and writes the same bytes");
+    serde_json::from_str(&text).unwrap()
 }
 
 fn envelope(result: Value, survey: Value, offers: Value, keep: bool, steps: Value) -> Value {
