@@ -54,7 +54,7 @@ impl Shell {
                 outcome: RwSignal::new(None),
                 problem: RwSignal::new(None),
                 open: RwSignal::new(!modal),
-                today: RwSignal::new(env::today()),
+                today: env::today,
                 act: UnsyncCallback::new(move |a: Action| {
                     if let Some(s) = w1.upgrade() {
                         s.act(a)
@@ -213,7 +213,6 @@ impl Shell {
         }
         if self.undecided() {
             self.ui.flow.set(Flow::new(self.config.clone(), env::random_seed()));
-            self.ui.today.set(env::today());
             self.opened_at.set(env::now_ms());
         }
         self.ui.open.set(true);

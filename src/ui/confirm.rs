@@ -22,7 +22,7 @@ pub fn Confirm() -> impl IntoView {
     let w = ui.words();
     let direct = cfg.flow == FlowKind::Direct;
     let plan = cfg.plan.name.as_ref().map(|n| w.ta("confirm.plan", &[("plan", ui.msgs.text(n))]));
-    let today = ui.today.get_untracked();
+    let today = (ui.today)();
     let effective = cfg
         .cancel
         .effective

@@ -39,7 +39,7 @@ fn option_content(o: OptionText) -> impl IntoView {
 #[component]
 pub fn OfferCard(kind: OfferKind) -> impl IntoView {
     let ui = expect_context::<Ui>();
-    let text = offer_text(&ui.words(), &ui.config, kind, ui.today.get_untracked());
+    let text = offer_text(&ui.words(), &ui.config, kind, (ui.today)());
     let (flow, act) = (ui.flow, ui.act);
     let title_id = format!("cf-offer-{}", kind.as_str());
     let chosen = flow.with_untracked(|f| f.option(kind).map(str::to_string));

@@ -35,8 +35,8 @@ pub struct Ui {
     pub problem: RwSignal<Option<DeliveryProblem>>,
     /// Whether the modal is open.
     pub open: RwSignal<bool>,
-    /// Today in the person's calendar, as of opening the flow.
-    pub today: RwSignal<Ymd>,
+    /// Today in the person's local calendar (the platform's clock, passed in).
+    pub today: fn() -> Ymd,
     /// Send an action.
     pub act: UnsyncCallback<Action>,
     /// `[part=retry]`.
