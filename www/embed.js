@@ -11,7 +11,9 @@ const load = () =>
     await m.default({ module_or_path: here("cancel-flow_bg.wasm") });
     return m;
   }).catch((e) => { wasm = null; throw e; }));
-const ATTRS = ["endpoint", "locale", "customer-id", "subscription-id", "token", "theme"];
+// The attributes the element observes, all passed to the wasm (it reads the overrides
+// among them); the last two, config and display, re-render at once when changed.
+const ATTRS = ["endpoint", "locale", "customer-id", "subscription-id", "token", "theme", "config", "display"];
 const el = (tag, props) => Object.assign(document.createElement(tag), props);
 // The trigger's own look, so nothing but this file loads before idle or interaction;
 // the full stylesheet comes with the flow. A constructable sheet also works under a
@@ -27,12 +29,25 @@ const failure = (message, kind) => Object.assign(Error(message), { name: "Cancel
 const idle = (f) => (w.requestIdleCallback ? requestIdleCallback(f, { timeout: 3000 }) : setTimeout(f, 200));
 
 // State lives in #private fields: a page's script can neither read nor change it.
+//
+// Attributes changed after connect take effect at the next open. The wasm reads them
+// when it mounts, so a change marks the mounted flow stale, and the next open() re-mounts
+// it (tears the old flow down, boots again with the current attributes) before opening,
+// unless a modal flow is open right now: that one is never disturbed, and the change
+// waits for the open after it. An inline flow is always on screen; it re-mounts when
+// the page calls open(). `config` and `display` re-render at once (unless a modal is
+// open): they change what the page shows (a bad config's error box, a trigger or an
+// inline flow), not only what the next flow sends. The trigger follows `theme` at once.
+// A re-mount emits cancel-flow:ready again; an outcome the old flow had not delivered yet
+// stays in the outbox and is re-sent on the next page load.
 class CancelFlowElement extends HTMLElement {
+  static observedAttributes = ATTRS;
   #api;
   #handle;
   #booting;
   #trigger;
   #mount;
+  #stale;
 
   /** `api` ({config, resolve, reject}) only from window.CancelFlow.open. */
   constructor(api) {
@@ -51,6 +66,17 @@ class CancelFlowElement extends HTMLElement {
     this.shadowRoot?.replaceChildren();
   }
 
+  attributeChangedCallback(name, old, value) {
+    if (old == value) return;
+    this.#stale = 1;
+    if (name == "theme" && this.#trigger) this.#trigger.dataset.theme = value ?? "auto";
+    if (ATTRS.indexOf(name) > 5 && this.isConnected) this.#refresh();
+  }
+
+  #refresh() {
+    if (this.#stale && !this.#mount?.querySelector("dialog")?.open) this.#render();
+  }
+
   // Renders for the current attributes: the trigger (an existing one stays in place, so
   // it keeps focus), a fresh mount point, and a boot of the flow (at once inline, else
   // when idle or on interaction). A flow mounted before is torn down.
@@ -59,7 +85,7 @@ class CancelFlowElement extends HTMLElement {
     const inline = this.getAttribute("display") == "inline";
     let t = this.#trigger;
     this.#handle?.unmount();
-    this.#handle = this.#booting = null;
+    this.#handle = this.#booting = this.#stale = null;
     if (!sheet) (sheet = new CSSStyleSheet()).replaceSync(TRIGGER_CSS);
     root.adoptedStyleSheets = [sheet];
     if (inline || this.#api) t?.remove(), (t = null);
@@ -112,7 +138,7 @@ class CancelFlowElement extends HTMLElement {
       if (gone()) return null;
       const handle = await m.boot(this, at, text, {
         base: here("./"),
-        display: this.getAttribute("display"),
+        display: attrs.display,
         api: !!api,
         configUrl: url,
         attrs,
@@ -126,8 +152,9 @@ class CancelFlowElement extends HTMLElement {
     })());
   }
 
-  /** Opens the flow (loading it first if needed). */
+  /** Opens the flow (loading it first if needed; re-mounting it first if an attribute changed). */
   async open() {
+    this.#refresh();
     (await this.#boot())?.open();
   }
 }
