@@ -35,7 +35,7 @@ test-wasm:
 	cargo test --target wasm32-unknown-unknown --test web
 
 test-e2e:
-	node tests/e2e/run.mjs dist
+	CANCEL_FLOW_DIST=dist playwright test
 
 ## Fails when a byte figure of dist/ grows more than 3% past bench/budget.json.
 test-bytes:

@@ -26,9 +26,8 @@ for (const file of ["embed.js", "cancel-flow.js"]) {
   const p = path.join(dir, file);
   if (!fs.existsSync(p)) continue;
   if (file === "cancel-flow.js") fs.writeFileSync(p, dropUnusedClasses(fs.readFileSync(p, "utf8")));
-  // In embed.js, `_`-prefixed members are private to the file, so they are renamed too.
-  const properties = file === "embed.js" ? { regex: /^_/ } : false;
-  const out = await minify(fs.readFileSync(p, "utf8"), { module: true, compress: { passes: 3 }, mangle: { toplevel: true, properties }, format: { comments: false } });
+  // embed.js keeps its state in #private class members, which terser renames by itself.
+  const out = await minify(fs.readFileSync(p, "utf8"), { module: true, compress: { passes: 3 }, mangle: { toplevel: true }, format: { comments: false } });
   fs.writeFileSync(p, out.code);
 }
 const css = path.join(dir, "cancel-flow.css");

@@ -11,105 +11,151 @@ const load = () =>
     await m.default({ module_or_path: here("cancel-flow_bg.wasm") });
     return m;
   }).catch((e) => { wasm = null; throw e; }));
-const ATTRS = ["endpoint", "locale", "customer-id", "subscription-id", "token", "theme"];
+// The attributes the element observes, all passed to the wasm (it reads the overrides
+// among them); the last two, config and display, re-render at once when changed.
+const ATTRS = ["endpoint", "locale", "customer-id", "subscription-id", "token", "theme", "config", "display"];
 const el = (tag, props) => Object.assign(document.createElement(tag), props);
 // The trigger's own look, so nothing but this file loads before idle or interaction;
 // the full stylesheet comes with the flow. A constructable sheet also works under a
 // strict style-src CSP.
 const TRIGGER_CSS = `:host{display:inline-block}:host([display=inline]){display:block}[hidden]{display:none!important}` +
-  `.trigger{--c:var(--cf-color-danger,#b42318);--b:var(--cf-color-bg,#fff);all:initial;box-sizing:border-box;display:inline-flex;align-items:center;` +
-  `justify-content:center;min-height:2.75em;padding:.6em 1.1em;font:600 var(--cf-font-size,16px)/1.25 var(--cf-font-family,system-ui,-apple-system,"Segoe UI",Roboto,sans-serif);` +
-  `color:var(--c);background:var(--b);border:1px solid var(--c);border-radius:var(--cf-radius,8px);cursor:pointer}` +
+  `.trigger{--c:#b42318;--b:#fff;all:initial;box-sizing:border-box;display:inline-flex;align-items:center;` +
+  `justify-content:center;min-height:2.75em;padding:.6em 1.1em;font:600 var(--cf-font-size,16px)/1.25 var(--cf-font-family,system-ui,sans-serif);` +
+  `color:var(--cf-color-danger,var(--c));background:var(--cf-color-bg,var(--b));border:1px solid;border-radius:var(--cf-radius,8px);cursor:pointer}` +
   `.trigger:focus-visible{outline:3px solid var(--cf-color-accent,#1d4ed8);outline-offset:2px}` +
-  `.trigger[data-theme=dark]{--c:var(--cf-color-danger,#ff8f85);--b:var(--cf-color-bg,#161b22)}` +
-  `@media (prefers-color-scheme:dark){.trigger:not([data-theme=light]){--c:var(--cf-color-danger,#ff8f85);--b:var(--cf-color-bg,#161b22)}}`;
+  `.trigger[data-theme=dark]{--c:#ff8f85;--b:#161b22}@media (prefers-color-scheme:dark){.trigger:not([data-theme=light]){--c:#ff8f85;--b:#161b22}}`;
 let sheet;
+const failure = (message, kind) => Object.assign(Error(message), { name: "CancelFlowError", kind });
 const idle = (f) => (w.requestIdleCallback ? requestIdleCallback(f, { timeout: 3000 }) : setTimeout(f, 200));
 
+// State lives in #private fields: a page's script can neither read nor change it.
+//
+// Attributes changed after connect take effect at the next open. The wasm reads them
+// when it mounts, so a change marks the mounted flow stale, and the next open() re-mounts
+// it (tears the old flow down, boots again with the current attributes) before opening,
+// unless a modal flow is open right now: that one is never disturbed, and the change
+// waits for the open after it. An inline flow is always on screen; it re-mounts when
+// the page calls open(). `config` and `display` re-render at once (unless a modal is
+// open): they change what the page shows (a bad config's error box, a trigger or an
+// inline flow), not only what the next flow sends. The trigger follows `theme` at once.
+// A re-mount emits cancel-flow:ready again; an outcome the old flow had not delivered yet
+// stays in the outbox and is re-sent on the next page load.
 class CancelFlowElement extends HTMLElement {
+  static observedAttributes = ATTRS;
+  #api;
+  #handle;
+  #booting;
+  #trigger;
+  #mount;
+  #stale;
+
+  /** `api` ({config, resolve, reject}) only from window.CancelFlow.open. */
+  constructor(api) {
+    super();
+    this.#api = api;
+    this.addEventListener("cancel-flow:close", () => this.#trigger?.focus());
+  }
+
   connectedCallback() {
-    const root = this.shadowRoot || this.attachShadow({ mode: "open" });
-    this._mount = el("div", { className: "cf-root" });
-    if (!sheet) (sheet = new CSSStyleSheet()).replaceSync(TRIGGER_CSS);
-    root.adoptedStyleSheets = [sheet];
-    root.replaceChildren(this._mount);
-    const inline = this.getAttribute("display") === "inline";
-    if (!inline && !this._api) {
-      this._trigger = el("button", { type: "button", textContent: "Cancel subscription", className: "trigger", part: "trigger" });
-      if (this.hasAttribute("theme")) this._trigger.dataset.theme = this.getAttribute("theme");
-      this._trigger.addEventListener("click", () => this.open());
-      for (const ev of ["pointerenter", "focus"]) this._trigger.addEventListener(ev, () => this._boot(), { once: true });
-      root.insertBefore(this._trigger, this._mount);
-      if (!this._onClose) this.addEventListener("cancel-flow:close", (this._onClose = () => this._trigger?.focus()));
-    }
-    if (inline) this._boot();
-    else idle(() => this.isConnected && this._boot());
+    this.#render();
   }
 
   disconnectedCallback() {
-    this._handle?.unmount();
-    this._handle = this._booting = this._trigger = null;
+    this.#handle?.unmount();
+    this.#handle = this.#booting = this.#trigger = null;
     this.shadowRoot?.replaceChildren();
   }
 
-  // The config: the JS API's object or URL, the `config` attribute's URL (fetched by
-  // the wasm), or the inline JSON.
-  _source() {
-    const c = this._api ? this._api.config : this.getAttribute("config");
-    return typeof c === "string" ? { url: c, text: "" } : { text: this._api ? JSON.stringify(c ?? null) : this.querySelector('script[type="application/json"]')?.textContent ?? "" };
+  attributeChangedCallback(name, old, value) {
+    if (old == value) return;
+    this.#stale = 1;
+    if (name == "theme" && this.#trigger) this.#trigger.dataset.theme = value ?? "auto";
+    if (ATTRS.indexOf(name) > 5 && this.isConnected) this.#refresh();
   }
 
-  _boot() {
-    return (this._booting ||= (async () => {
+  #refresh() {
+    if (this.#stale && !this.#mount?.querySelector("dialog")?.open) this.#render();
+  }
+
+  // Renders for the current attributes: the trigger (an existing one stays in place, so
+  // it keeps focus), a fresh mount point, and a boot of the flow (at once inline, else
+  // when idle or on interaction). A flow mounted before is torn down.
+  #render() {
+    const root = this.shadowRoot || this.attachShadow({ mode: "open" });
+    const inline = this.getAttribute("display") == "inline";
+    let t = this.#trigger;
+    this.#handle?.unmount();
+    this.#handle = this.#booting = this.#stale = null;
+    if (!sheet) (sheet = new CSSStyleSheet()).replaceSync(TRIGGER_CSS);
+    root.adoptedStyleSheets = [sheet];
+    if (inline || this.#api) t?.remove(), (t = null);
+    else if (!t) {
+      const boot = () => this.#boot();
+      t = el("button", { textContent: "Cancel subscription", className: "trigger", part: "trigger", onclick: () => this.open(), onpointerenter: boot, onfocus: boot });
+      t.dataset.theme = this.getAttribute("theme") ?? "auto";
+      root.prepend(t);
+    }
+    this.#trigger = t;
+    this.#mount?.remove();
+    root.append((this.#mount = el("div", { className: "cf-root" })));
+    if (inline) this.#boot();
+    else idle(() => this.isConnected && this.#boot());
+  }
+
+  #boot() {
+    return (this.#booting ||= (async () => {
       // The flow's stylesheet, fetched with the wasm and applied before the flow shows.
-      const css = el("link", { rel: "stylesheet", href: here("cancel-flow.css") });
-      const cssReady = new Promise((r) => { css.onload = css.onerror = r; });
-      this.shadowRoot.prepend(css);
-      const at = this._mount;
-      const gone = () => !this.isConnected || this._mount !== at;
-      const { url, text } = this._source();
+      const at = this.#mount;
+      const api = this.#api;
+      const cssReady = new Promise((r) => at.append(el("link", { rel: "stylesheet", href: here("cancel-flow.css"), onload: r, onerror: r })));
+      const gone = () => !this.isConnected || this.#mount !== at;
+      // The config: the JS API's object or URL, the `config` attribute's URL (fetched by
+      // the wasm), or the inline JSON.
+      const c = api ? api.config : this.getAttribute("config");
+      const [url, text] = typeof c == "string" ? [c, ""] : [, api ? JSON.stringify(c ?? null) : this.querySelector('script[type="application/json"]')?.textContent ?? ""];
       let m;
-      try { m = await load(); } catch (e) { this._loadFailed(e, text); return null; }
-      const attrs = {};
-      for (const a of ATTRS) if (this.hasAttribute(a)) attrs[a] = this.getAttribute(a);
+      try {
+        m = await load();
+      } catch (e) {
+        // The wasm could not load: say so, keep the page intact, offer the fallback from the raw config.
+        let fb;
+        try { fb = JSON.parse(text).fallback; } catch { /* no fallback known */ }
+        const p = el("p", { part: "fallback" });
+        if (/^(https?:\/\/|\/(?!\/))/i.test(fb?.url)) p.append(el("a", { href: fb.url, textContent: "Cancel with the shop's form" }), " ");
+        if (/^[^\s@<>]+@[^\s@<>]+$/.test(fb?.email)) p.append(el("a", { href: "mailto:" + fb.email, textContent: "Email " + fb.email }));
+        if (this.#trigger) this.#trigger.hidden = true;
+        const box = el("div", { className: "cf-load-error", part: "error", role: "alert" });
+        box.append(el("p", { textContent: "The cancellation form could not load." }), p);
+        at.append(box);
+        const message = "load: " + e.message;
+        console.error("cancel-flow:", message);
+        this.dispatchEvent(new CustomEvent("cancel-flow:error", { bubbles: true, composed: true, detail: { kind: "load", message } }));
+        api?.reject(failure(message, "load"));
+        return null;
+      }
+      const attrs = Object.fromEntries(ATTRS.map((a) => [a, this.getAttribute(a)]));
       await cssReady;
       if (gone()) return null;
-      const api = this._api;
       const handle = await m.boot(this, at, text, {
         base: here("./"),
-        display: api ? "modal" : this.getAttribute("display") || "modal",
+        display: attrs.display,
         api: !!api,
         configUrl: url,
         attrs,
-        trigger: this._trigger,
-        settle: api ? (ok, v) => (ok ? api.resolve(v) : api.reject(Object.assign(new Error(v?.message || "cancel-flow failed"), { name: "CancelFlowError", kind: v?.kind || "delivery" }))) : undefined,
+        trigger: this.#trigger,
+        settle: api && ((ok, v) => (ok ? api.resolve(v) : api.reject(failure(v.message, v.kind)))),
       });
       if (gone()) return handle.unmount(), null;
-      this._handle = handle;
-      if (!handle.ok && this._trigger) this._trigger.hidden = true;
-      return this._handle;
+      this.#handle = handle;
+      if (this.#trigger) this.#trigger.hidden = !handle.ok;
+      return handle;
     })());
   }
 
-  // The wasm could not load: say so, keep the page intact, offer the fallback from the raw config.
-  _loadFailed(e, text) {
-    let fb = {};
-    try { fb = JSON.parse(text).fallback || {}; } catch { /* no fallback known */ }
-    const p = el("p", { part: "fallback" });
-    if (/^(https?:\/\/|\/(?!\/))/i.test(fb.url)) p.append(el("a", { href: fb.url, textContent: "Cancel with the shop's form" }), " ");
-    if (/^[^\s@<>]+@[^\s@<>]+$/.test(fb.email)) p.append(el("a", { href: "mailto:" + fb.email, textContent: "Email " + fb.email }));
-    if (this._trigger) this._trigger.hidden = true;
-    this._mount?.replaceChildren(el("div", { className: "cf-load-error", part: "error", role: "alert" }));
-    this._mount?.firstChild.append(el("p", { textContent: "The cancellation form could not load." }), p);
-    const message = "load: " + (e?.message || e);
-    console.error("cancel-flow:", message);
-    this.dispatchEvent(new CustomEvent("cancel-flow:error", { bubbles: true, composed: true, detail: { kind: "load", message } }));
-    this._api?.reject(Object.assign(new Error(message), { name: "CancelFlowError", kind: "load" }));
-  }
-
-  /** Opens the flow (loading it first if needed). */
+  /** Opens the flow (loading it first if needed; re-mounting it first if an attribute changed). */
   async open() {
-    (await this._boot())?.open();
+    this.#refresh();
+    (await this.#boot())?.open();
   }
 }
 
@@ -120,11 +166,10 @@ w.CancelFlow ||= {
   open(config) {
     return new Promise((resolve, reject) => {
       const back = document.activeElement;
-      const node = document.createElement(TAG);
-      node._api = { config, resolve, reject };
+      const node = new CancelFlowElement({ config, resolve, reject });
       node.addEventListener("cancel-flow:close", () => {
         node.remove();
-        back?.focus?.();
+        back?.focus();
       });
       document.body.append(node);
       node.open();

@@ -1,37 +1,26 @@
-// End-to-end harness: real headless Chromium (playwright-core, Debian's chromium), the
-// built dist/ served from tools/server.mjs on loopback under /cancel-flow/ (a path
-// prefix, as a shop's CDN would), host pages per test, and the recording endpoint.
+// Helpers shared by the end-to-end specs (and by tools/screenshots.mjs, bench/run.mjs):
+// Debian's Chromium with fixed flags, the test fixtures, host pages embedding the
+// widget, and payload normalisation. No waiting here: the specs use Playwright's
+// auto-waiting assertions (tests/e2e/fixtures.mjs sets up the server and pages).
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import assert from "node:assert/strict";
 import { chromium } from "playwright-core";
-import { startServer } from "../../tools/server.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const root = path.resolve(here, "../..");
 export const fixture = (name) => JSON.parse(fs.readFileSync(path.join(root, "tests/fixtures", `${name}.json`), "utf8"));
-export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-export { assert };
 
+export const CHROMIUM = "/usr/bin/chromium";
 export const CHROMIUM_ARGS = [
   "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
   "--disable-background-networking", "--disable-component-update", "--disable-sync",
 ];
 
+/** Debian's Chromium, for scripts outside the test runner (screenshots, bench). */
 export async function launch() {
-  return chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_ARGS });
-}
-
-export async function until(fn, ms = 8000, what = "condition") {
-  const t = Date.now();
-  let last;
-  while (Date.now() - t < ms) {
-    last = await fn();
-    if (last) return last;
-    await sleep(40);
-  }
-  throw new Error(`timed out waiting for ${what} (last: ${JSON.stringify(last)})`);
+  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
 }
 
 /** A host page embedding the widget with an inline config. */
@@ -46,21 +35,16 @@ export function hostPage({ cfg, attrs = "", head = "", before = "", after = "", 
 /** Records every cancel-flow:* event on the page in window.__events. */
 export const RECORD_EVENTS = `<script>window.__events=[];for(const n of ["ready","step","outcome","delivered","error","close"])addEventListener("cancel-flow:"+n,e=>__events.push({name:n,detail:e.detail}));</script>`;
 
+/** The elements with a `part` inside `scope` (Playwright locators pierce open shadow roots). */
 export const part = (scope, name) => scope.locator(`[part~="${name}"]`);
 
-export async function stepOf(scope) {
-  const d = part(scope, "dialog");
-  return (await d.count()) ? d.first().getAttribute("data-step") : null;
-}
-
-export async function waitStep(scope, want, ms = 8000) {
-  await until(async () => (await stepOf(scope)) === want, ms, `step ${want}`);
-}
+/** The flow's dialog (or inline region): `data-step` names the step on screen. */
+export const dialog = (scope) => part(scope, "dialog").first();
 
 const UUID4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
-/** Checks the volatile fields of a payload and returns it with them fixed, for deepEqual. */
+/** Checks the volatile fields of a payload and returns it with them fixed, for deep equality. */
 export function normalize(body) {
   assert.match(body.id, UUID4, "id is a UUID v4");
   assert.match(body.created_at, ISO, "created_at is RFC 3339 UTC");
@@ -90,10 +74,4 @@ export function envelope(cfg, rest) {
     ...rest,
     elapsed_ms: "<ms>",
   };
-}
-
-export async function startEnv(dist) {
-  const server = await startServer({ dist, prefix: "/cancel-flow/" });
-  const browser = await launch();
-  return { server, browser };
 }

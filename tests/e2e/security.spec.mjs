@@ -1,7 +1,8 @@
 // Hostile input and hostile pages: every kind of bad config in the browser, script
 // injection in every label, a strict Content-Security-Policy, offline and hanging
 // endpoints. Each case checks what the endpoint stored.
-import { assert, fixture, part, waitStep, until, hostPage, sleep } from "./harness.mjs";
+import { test, expect } from "./fixtures.mjs";
+import { fixture, part, dialog, hostPage } from "./harness.mjs";
 
 const meal = (t, over = {}) => ({ ...fixture("meal-box"), endpoint: t.endpoint, ...over });
 const RECORDER = `window.__events=[];window.__csp=[];
@@ -16,8 +17,8 @@ function recorder(t) {
 
 const mutate = (t, f) => { const c = meal(t); f(c); return c; };
 
-export const tests = {
-  async "every kind of bad config names its field in the browser"(t) {
+test.describe("security", () => {
+  test("every kind of bad config names its field in the browser", async ({ t }) => {
     const cases = {
       schema: [mutate(t, (c) => (c.schema = "cancel-flow/config@2")), /^schema: version "cancel-flow\/config@2" is not supported/],
       missing: [mutate(t, (c) => delete c.customer), /^customer: is required/],
@@ -38,46 +39,49 @@ export const tests = {
     const els = Object.entries(cases).map(([id, [cfg]]) => `<cancel-flow id="${id}"><script type="application/json">${JSON.stringify(cfg).replace(/</g, "\\u003c")}</script></cancel-flow>`).join("\n");
     const p = await t.open(`<!doctype html><html lang="en"><head>${recorder(t)}<script type="module" src="/cancel-flow/embed.js"></script></head><body><h1 id="host-title">Host</h1>${els}</body></html>`);
     const n = Object.keys(cases).length;
-    await until(() => p.evaluate((n) => window.__events.filter((e) => e.name === "error").length === n, n), 10000, "an error from every element")
+    await expect.poll(() => p.evaluate(() => window.__events.filter((e) => e.name === "error").length), { message: "an error from every element", timeout: 10_000 }).toBe(n)
       .catch(async (e) => { throw new Error(e.message + " " + JSON.stringify(await p.evaluate(() => window.__events))); });
     const errors = await p.evaluate(() => Object.fromEntries(window.__events.filter((e) => e.name === "error").map((e) => [e.id, e.detail])));
     for (const [id, [, want]] of Object.entries(cases)) {
-      assert.equal(errors[id].kind, "config", id);
-      assert.match(errors[id].message, want, id);
+      expect(errors[id].kind, id).toBe("config");
+      expect(errors[id].message, id).toMatch(want);
       const el = p.locator(`#${id}`);
-      if (id !== "jsfallback") assert.ok(await part(el, "fallback").first().isVisible(), `${id}: fallback visible`);
+      if (id !== "jsfallback") await expect(part(el, "fallback").first(), `${id}: fallback visible`).toBeVisible();
     }
     // The unsafe fallback URL is never rendered; the email still is.
     const fb = p.locator("#jsfallback [part~=fallback] a");
-    assert.deepEqual(await fb.evaluateAll((a) => a.map((x) => x.getAttribute("href"))), ["mailto:help@shop.example"]);
-    assert.equal(await p.locator("#host-title").innerText(), "Host");
-    assert.equal(t.server.requests(t.bucket).length, 0, "nothing was sent");
-  },
+    expect(await fb.evaluateAll((a) => a.map((x) => x.getAttribute("href")))).toEqual(["mailto:help@shop.example"]);
+    expect(await p.locator("#host-title").innerText()).toBe("Host");
+    expect(t.server.requests(t.bucket), "nothing was sent").toHaveLength(0);
+  });
 
-  async "a 1 MB config and 10,000 reasons do not freeze the page"(t) {
+  test("a 1 MB config and 10,000 reasons do not freeze the page", async ({ t }) => {
     const huge = meal(t, { padding: "x".repeat(1024 * 1024) });
     const many = meal(t);
     many.survey.reasons = Array.from({ length: 10000 }, (_, i) => ({ id: `r${i}`, label: `Reason ${i}` }));
     for (const [cfg, want] of [[huge, /^config: is 102\d KB; at most 256 KB/], [many, /^config: is \d+ KB|^survey\.reasons: lists 10000/]]) {
       const p = await t.open(hostPage({ cfg, before: recorder(t) }));
       const started = Date.now();
-      const e = await until(() => p.evaluate(() => window.__events.find((x) => x.name === "error")?.detail), 8000, "the error");
-      assert.match(e.message, want);
+      const firstError = () => p.evaluate(() => window.__events.find((x) => x.name === "error")?.detail);
+      await expect.poll(firstError, { message: "the error" }).toBeTruthy();
+      const e = await firstError();
+      expect(e.message).toMatch(want);
       // The page stays responsive: a timer fires on time.
       const lag = await p.evaluate(() => new Promise((r) => { const t0 = performance.now(); setTimeout(() => r(performance.now() - t0 - 20), 20); }));
-      assert.ok(lag < 100, `timer lag ${lag} ms`);
-      assert.ok(Date.now() - started < 8000);
+      expect(lag, `timer lag ${lag} ms`).toBeLessThan(100);
+      expect(Date.now() - started).toBeLessThan(8000);
     }
-  },
+  });
 
-  async "a config URL that never answers times out with a clear error"(t) {
+  test("a config URL that never answers times out with a clear error", async ({ t }) => {
     const url = t.server.config(`${t.bucket}-hang`, meal(t), { hang: true });
     const p = await t.open(hostPage({ cfg: undefined, attrs: `config="${url}"`, before: recorder(t) }));
-    const e = await until(() => p.evaluate(() => window.__events.find((x) => x.name === "error")?.detail), 15000, "the timeout error");
-    assert.deepEqual(e, { kind: "config", message: `config: could not load ${url} (no answer in 10 s)` });
-  },
+    const firstError = () => p.evaluate(() => window.__events.find((x) => x.name === "error")?.detail);
+    await expect.poll(firstError, { message: "the timeout error", timeout: 15_000 }).toBeTruthy();
+    expect(await firstError()).toEqual({ kind: "config", message: `config: could not load ${url} (no answer in 10 s)` });
+  });
 
-  async "script injection in every label is shown as text"(t) {
+  test("script injection in every label is shown as text", async ({ t }) => {
     const x = (where) => `<img src=x onerror="window.__pwned='${where}'"><script>window.__pwned='${where}'</script>`;
     const cfg = meal(t);
     cfg.survey.question = { en: x("question") };
@@ -90,85 +94,87 @@ export const tests = {
     cfg.texts = { en: { "offers.title": x("texts"), "confirm.title": x("confirm"), "done.reference": x("ref") + " {id}" } };
     const { p, r } = await t.start(cfg);
     const count = () => r.evaluate((host) => host.shadowRoot.querySelectorAll("img, script").length);
-    assert.equal(await count(), 0);
-    assert.ok((await part(r, "dialog").innerText()).includes(x("question")));
+    expect(await count()).toBe(0);
+    expect(await part(r, "dialog").innerText()).toContain(x("question"));
     await part(r, "skip").click();
-    await waitStep(r, "offers");
-    assert.equal(await count(), 0);
+    await expect(dialog(r)).toHaveAttribute("data-step", "offers");
+    expect(await count()).toBe(0);
     const text = await part(r, "dialog").innerText();
-    for (const w of ["texts", "tier", "feature", "loses", "link"]) assert.ok(text.includes(x(w)), w);
+    for (const w of ["texts", "tier", "feature", "loses", "link"]) expect(text, w).toContain(x(w));
     await part(r, "cancel").click();
-    await waitStep(r, "confirm");
-    assert.ok((await part(r, "dialog").innerText()).includes(x("plan")));
+    await expect(dialog(r)).toHaveAttribute("data-step", "confirm");
+    expect(await part(r, "dialog").innerText()).toContain(x("plan"));
     await part(r, "confirm").click();
-    await waitStep(r, "done");
-    assert.ok((await part(r, "receipt").innerText()).includes(x("ref")));
-    assert.equal(await count(), 0);
-    assert.equal(await p.evaluate(() => window.__pwned), undefined);
-    assert.equal((await t.posts()).length, 1);
-  },
+    await expect(dialog(r)).toHaveAttribute("data-step", "done");
+    expect(await part(r, "receipt").innerText()).toContain(x("ref"));
+    expect(await count()).toBe(0);
+    expect(await p.evaluate(() => window.__pwned)).toBe(undefined);
+    expect(await t.posts()).toHaveLength(1);
+  });
 
-  async "works under a strict Content-Security-Policy"(t) {
+  test("works under a strict Content-Security-Policy", async ({ t }) => {
     const csp = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; connect-src 'self'";
     const p = await t.open(hostPage({ cfg: meal(t), before: recorder(t) }), { headers: { "content-security-policy": csp } });
     const r = p.locator("cancel-flow");
     await part(r, "trigger").click();
-    await waitStep(r, "survey");
+    await expect(dialog(r)).toHaveAttribute("data-step", "survey");
     // The stylesheet applied (style-src 'self'): the dialog has its designed padding.
     const pad = await part(r, "dialog").evaluate((d) => getComputedStyle(d.querySelector(".body")).paddingLeft);
-    assert.equal(pad, "16px");
+    expect(pad).toBe("16px");
     await r.locator('[part~="reason"][data-reason-id="away"]').click();
     await part(r, "next").click();
-    await waitStep(r, "offers");
+    await expect(dialog(r)).toHaveAttribute("data-step", "offers");
     await r.locator('[part~="option"][data-value="2-week"]').click();
     await part(r, "accept").first().click();
-    await waitStep(r, "done");
-    assert.equal((await t.posts())[0].json.result.type, "paused");
-    assert.deepEqual(await p.evaluate(() => window.__csp), [], "no CSP violations");
-  },
+    await expect(dialog(r)).toHaveAttribute("data-step", "done");
+    expect((await t.posts())[0].json.result.type).toBe("paused");
+    expect(await p.evaluate(() => window.__csp), "no CSP violations").toEqual([]);
+  });
 
-  async "the endpoint fails three times, then recovers: one outcome"(t) {
+  test("the endpoint fails three times, then recovers: one outcome", async ({ t }) => {
     t.server.behave(t.bucket, { mode: "fail_first", n: 3, status: 502 });
     const { r } = await t.start(meal(t));
     await part(r, "cancel").click();
     await part(r, "confirm").click();
-    await waitStep(r, "done", 20000);
+    await expect(dialog(r)).toHaveAttribute("data-step", "done", { timeout: 20_000 });
     const reqs = t.server.requests(t.bucket);
-    assert.deepEqual(reqs.map((q) => q.status), [502, 502, 502, 200]);
-    assert.equal(new Set(reqs.map((q) => q.json.id)).size, 1);
+    expect(reqs.map((q) => q.status)).toEqual([502, 502, 502, 200]);
+    expect(new Set(reqs.map((q) => q.json.id)).size).toBe(1);
     // Exponential backoff: each wait longer than the one before (with jitter, at least half).
     const gaps = reqs.slice(1).map((q, i) => q.t - reqs[i].t);
-    assert.ok(gaps[0] >= 450 && gaps[1] >= 900 && gaps[2] >= 1900, `gaps ${gaps}`);
-  },
+    expect(gaps[0] >= 450 && gaps[1] >= 900 && gaps[2] >= 1900, `gaps ${gaps}`).toBe(true);
+  });
 
-  async "the endpoint hangs: the request times out and is retried"(t) {
+  test("the endpoint hangs: the request times out and is retried", async ({ t }) => {
     t.server.behave(t.bucket, { mode: "hang_first", n: 1 });
     const { r } = await t.start(meal(t));
     await part(r, "cancel").click();
     await part(r, "confirm").click();
-    await waitStep(r, "done", 25000);
+    await expect(dialog(r)).toHaveAttribute("data-step", "done", { timeout: 25_000 });
     const reqs = t.server.requests(t.bucket);
-    assert.deepEqual(reqs.map((q) => q.status), ["hang", 200]);
-    assert.equal(reqs[0].json.id, reqs[1].json.id, "the retry carries the same id");
-    assert.ok(reqs[1].t - reqs[0].t >= 10000, "an unanswered request counts as failed after 10 s");
-  },
+    expect(reqs.map((q) => q.status)).toEqual(["hang", 200]);
+    expect(reqs[0].json.id, "the retry carries the same id").toBe(reqs[1].json.id);
+    expect(reqs[1].t - reqs[0].t, "an unanswered request counts as failed after 10 s").toBeGreaterThanOrEqual(10000);
+  });
 
-  async "offline, then a reload with the endpoint healthy"(t) {
+  test("offline, then a reload with the endpoint healthy", async ({ t }) => {
     const cfg = meal(t);
     const { p, r } = await t.start(cfg, { name: `${t.bucket}-offline` });
     await t.ctx.setOffline(true);
     await part(r, "cancel").click();
     await part(r, "confirm").click();
-    await until(() => p.evaluate(() => (localStorage.getItem("cancel-flow:outbox:v1") || "").includes("cancelled")), 5000, "the outcome in the outbox");
-    await sleep(300);
-    assert.equal(t.server.requests(t.bucket).length, 0, "nothing arrived while offline");
+    await expect.poll(() => p.evaluate(() => localStorage.getItem("cancel-flow:outbox:v1") || ""), { message: "the outcome in the outbox", timeout: 5000 }).toContain("cancelled");
+    // Deliberately let time pass: nothing may arrive while offline.
+    await p.waitForTimeout(300);
+    expect(t.server.requests(t.bucket), "nothing arrived while offline").toHaveLength(0);
     await t.ctx.setOffline(false);
     await p.reload();
     await t.posts(1);
-    await sleep(500);
+    // Deliberately let time pass: a duplicate, if one were sent, would arrive now.
+    await p.waitForTimeout(500);
     const reqs = t.server.requests(t.bucket);
-    assert.equal(reqs.length, 1, "exactly one outcome stored");
-    assert.equal(reqs[0].json.result.type, "cancelled");
-    await until(() => p.evaluate(() => !localStorage.getItem("cancel-flow:outbox:v1")), 4000, "the outbox to empty");
-  },
-};
+    expect(reqs, "exactly one outcome stored").toHaveLength(1);
+    expect(reqs[0].json.result.type).toBe("cancelled");
+    await expect.poll(() => p.evaluate(() => localStorage.getItem("cancel-flow:outbox:v1")), { message: "the outbox to empty", timeout: 4000 }).toBeFalsy();
+  });
+});

@@ -3,7 +3,8 @@
 // nothing inside the widget, and the widget changes nothing on the host page.
 import fs from "node:fs";
 import path from "node:path";
-import { assert, fixture, part, waitStep, until, root } from "./harness.mjs";
+import { test, expect } from "./fixtures.mjs";
+import { fixture, part, dialog, root } from "./harness.mjs";
 
 const vendor = {
   bootstrap: "node_modules/bootstrap/dist/css/bootstrap.min.css",
@@ -65,42 +66,42 @@ async function hostStyles(p) {
 async function openAndMeasure(t, css) {
   const p = await t.open(page(t, css));
   const r = p.locator("cancel-flow");
-  await until(async () => (await part(r, "trigger").count()) > 0, 5000, "the trigger");
-  await until(() => r.evaluate((h) => getComputedStyle(h.shadowRoot.querySelector("[part~=trigger]")).minHeight !== "auto"), 5000, "the widget's CSS");
+  await expect(part(r, "trigger").first(), "the trigger").toBeAttached({ timeout: 5000 });
+  await expect.poll(() => r.evaluate((h) => getComputedStyle(h.shadowRoot.querySelector("[part~=trigger]")).minHeight), { message: "the widget's CSS", timeout: 5000 }).not.toBe("auto");
   const trigger = await triggerStyles(r);
   await part(r, "trigger").click();
-  await waitStep(r, "survey");
+  await expect(dialog(r)).toHaveAttribute("data-step", "survey");
   return { p, r, trigger, inside: await widgetStyles(r) };
 }
 
-export const tests = {
-  async "host CSS changes nothing inside the widget"(t) {
+test.describe("isolation", () => {
+  test("host CSS changes nothing inside the widget", async ({ t }) => {
     const base = await openAndMeasure(t, "body { margin: 0 }");
-    assert.equal(base.inside.dialog.fontSize, "16px");
-    assert.equal(base.trigger.display, "inline-flex");
+    expect(base.inside.dialog.fontSize).toBe("16px");
+    expect(base.trigger.display).toBe("inline-flex");
     for (const [name, file] of Object.entries(vendor)) t.server.page(`${t.bucket}-${name}.css`, fs.readFileSync(path.join(root, file), "utf8"), { "content-type": "text/css" });
     const hostile = { "global !important resets": HOSTILE, ...Object.fromEntries(Object.keys(vendor).map((n) => [n, `/p/${t.bucket}-${n}.css`])) };
     for (const [name, css] of Object.entries(hostile)) {
       const got = await openAndMeasure(t, css);
-      for (const k of Object.keys(base.trigger)) assert.equal(got.trigger[k], base.trigger[k], `${name}: trigger ${k}`);
-      for (const [el, v] of Object.entries(base.inside)) for (const k of Object.keys(v)) assert.equal(got.inside[el][k], v[k], `${name}: ${el} ${k}`);
-      assert.deepEqual(got.inside, base.inside, `${name}: the dialog looks as designed`);
+      for (const k of Object.keys(base.trigger)) expect(got.trigger[k], `${name}: trigger ${k}`).toBe(base.trigger[k]);
+      for (const [el, v] of Object.entries(base.inside)) for (const k of Object.keys(v)) expect(got.inside[el][k], `${name}: ${el} ${k}`).toBe(v[k]);
+      expect(got.inside, `${name}: the dialog looks as designed`).toEqual(base.inside);
     }
-  },
+  });
 
-  async "the widget changes nothing on the host page"(t) {
+  test("the widget changes nothing on the host page", async ({ t }) => {
     for (const [name, file] of Object.entries(vendor)) t.server.page(`${t.bucket}-${name}.css`, fs.readFileSync(path.join(root, file), "utf8"), { "content-type": "text/css" });
     for (const css of ["body { margin: 8px }", HOSTILE, `/p/${t.bucket}-bootstrap.css`, `/p/${t.bucket}-bulma.css`, `/p/${t.bucket}-tailwind.css`]) {
       const without = await t.open(page(t, css, false));
       const before = await hostStyles(without);
       const { p } = await openAndMeasure(t, css);
-      assert.deepEqual(await hostStyles(p), before, `host elements unchanged with ${css.slice(0, 40)}`);
+      expect(await hostStyles(p), `host elements unchanged with ${css.slice(0, 40)}`).toEqual(before);
     }
-  },
+  });
 
-  async "sizes do not depend on the host's root font size"(t) {
+  test("sizes do not depend on the host's root font size", async ({ t }) => {
     const a = await openAndMeasure(t, "html { font-size: 62.5% }");
     const b = await openAndMeasure(t, "html { font-size: 200% }");
-    assert.deepEqual(a.inside, b.inside);
-  },
-};
+    expect(a.inside).toEqual(b.inside);
+  });
+});
