@@ -7,6 +7,7 @@ use cancel_flow::core::date::Ymd;
 use cancel_flow::core::flow::{Action, Flow};
 use cancel_flow::core::i18n::{Messages, PlainFormats, Words};
 use cancel_flow::core::outcome::{uuid_v4, Context, Outcome};
+use cancel_flow::core::outcome_read::read_outcome;
 use cancel_flow::core::receipt::receipt;
 use serde_json::{json, Value};
 use std::sync::Arc;
@@ -36,6 +37,7 @@ fn payload(f: &Flow) -> Value {
     let back: Outcome = serde_json::from_str(&text).unwrap();
     assert_eq!(back, outcome, "the outcome reads back as itself");
     assert_eq!(back.to_json(), text, "and writes the same bytes");
+    assert_eq!(read_outcome(&text), Ok(outcome), "and passes the collector's checks");
     serde_json::from_str(&text).unwrap()
 }
 

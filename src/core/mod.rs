@@ -12,6 +12,7 @@ pub mod i18n;
 pub mod json;
 pub mod offer_text;
 pub mod outcome;
+pub mod outcome_read;
 pub mod reader;
 pub mod receipt;
 pub mod retry;

@@ -99,6 +99,16 @@ impl<'a> Obj<'a> {
         }
     }
 
+    /// A field that must be present but may be null (`None` when null).
+    pub fn nullable(&mut self, key: &'static str) -> Read<Option<&'a Value>> {
+        self.known.push(key);
+        match self.map.get(key) {
+            None => Err(ConfigError::new(self.at(key), "is required")),
+            Some(Value::Null) => Ok(None),
+            Some(v) => Ok(Some(v)),
+        }
+    }
+
     /// A required field.
     pub fn need(&mut self, key: &'static str) -> Read<&'a Value> {
         let path = self.at(key);

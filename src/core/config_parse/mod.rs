@@ -6,7 +6,7 @@
 
 mod offers;
 mod sections;
-mod values;
+pub(crate) mod values;
 
 use super::config::*;
 use super::json::Value;

@@ -5,7 +5,7 @@ use crate::core::config::*;
 use crate::core::json::Value;
 use crate::core::reader::{as_int, as_str, ConfigError, Obj, Read};
 
-pub(super) fn id_like(o: &mut Obj, key: &'static str) -> Read<String> {
+pub(crate) fn id_like(o: &mut Obj, key: &'static str) -> Read<String> {
     let s = o.str(key)?;
     if s.len() > 200 {
         return Err(ConfigError::new(o.at(key), "must be at most 200 characters"));
@@ -13,7 +13,7 @@ pub(super) fn id_like(o: &mut Obj, key: &'static str) -> Read<String> {
     Ok(s)
 }
 
-pub(super) fn is_locale_tag(s: &str) -> bool {
+pub(crate) fn is_locale_tag(s: &str) -> bool {
     !s.is_empty()
         && s.len() <= 35
         && s.split(['-', '_']).all(|p| !p.is_empty() && p.len() <= 8 && p.bytes().all(|c| c.is_ascii_alphanumeric()))
@@ -122,7 +122,7 @@ pub(super) fn unit(v: &Value, path: &str, allowed: &[Unit]) -> Read<Unit> {
 pub(super) const ALL_UNITS: [Unit; 4] = [Unit::Day, Unit::Week, Unit::Month, Unit::Year];
 
 /// A period such as `{ "unit": "week", "count": 50 }`.
-pub(super) fn span(v: &Value, path: &str, pause: bool, warnings: &mut Vec<String>) -> Read<Span> {
+pub(crate) fn span(v: &Value, path: &str, pause: bool, warnings: &mut Vec<String>) -> Read<Span> {
     let mut o = Obj::new(v, path)?;
     let u = unit(o.need("unit")?, &o.at("unit"), &ALL_UNITS)?;
     let max = match (pause, u) {
@@ -140,7 +140,7 @@ pub(super) fn span(v: &Value, path: &str, pause: bool, warnings: &mut Vec<String
     Ok(Span { unit: u, count })
 }
 
-pub(super) fn currency(o: &mut Obj) -> Read<String> {
+pub(crate) fn currency(o: &mut Obj) -> Read<String> {
     let c = o.str("currency")?;
     if c.len() != 3 || !c.bytes().all(|b| b.is_ascii_uppercase()) {
         return Err(ConfigError::new(
@@ -171,7 +171,7 @@ pub(super) fn period_days(s: Span) -> u64 {
         }
 }
 
-pub(super) fn deliveries(v: &Value, path: &str, warnings: &mut Vec<String>) -> Read<Deliveries> {
+pub(crate) fn deliveries(v: &Value, path: &str, warnings: &mut Vec<String>) -> Read<Deliveries> {
     let mut o = Obj::new(v, path)?;
     let count_path = o.at("count");
     let count_v = o.need("count")?;
