@@ -1,0 +1,180 @@
+//! The admin API (COLLECTOR.md section 6), behind `Authorization: Bearer <admin key>`
+//! (compared in constant time); without an admin key configured these routes are 404.
+//! `GET /v1/outcomes.csv` streams every outcome as RFC 4180 CSV (a million rows are never
+//! held in memory); `DELETE /v1/customers/<id>` erases a customer.
+
+use super::error::ApiError;
+use super::AppState;
+use crate::store::{ExportFilter, StoredOutcome};
+use axum::body::Body;
+use axum::extract::{Path, Query, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use futures::StreamExt;
+use serde::Deserialize;
+use serde_json::Value;
+use std::sync::Arc;
+use subtle::ConstantTimeEq;
+
+/// Refuses a request without the admin key (404 when there is none).
+pub fn require_admin(state: &AppState, headers: &HeaderMap) -> Result<(), ApiError> {
+    let Some(key) = &state.admin_key else { return Err(ApiError::new(StatusCode::NOT_FOUND, "not found")) };
+    let given = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .unwrap_or("");
+    if bool::from(given.as_bytes().ct_eq(key.as_bytes())) {
+        Ok(())
+    } else {
+        Err(ApiError::new(StatusCode::UNAUTHORIZED, "Authorization: the admin key is required"))
+    }
+}
+
+/// The filters every admin read takes.
+#[derive(Debug, Default, Deserialize)]
+pub struct Filters {
+    /// One flow.
+    pub flow_id: Option<String>,
+    /// From this date (UTC, inclusive).
+    pub from: Option<String>,
+    /// To this date (UTC, inclusive).
+    pub to: Option<String>,
+    /// `true` to include test outcomes.
+    pub include_test: Option<String>,
+}
+
+impl Filters {
+    /// As the store's filter; a bad date or flag names the parameter.
+    pub fn to_export(&self) -> Result<ExportFilter, ApiError> {
+        let date = |name: &str, v: &Option<String>| -> Result<Option<time::Date>, ApiError> {
+            let format = time::macros::format_description!("[year]-[month]-[day]");
+            v.as_deref()
+                .filter(|s| !s.is_empty())
+                .map(|s| {
+                    time::Date::parse(s, &format).map_err(|_| {
+                        ApiError::new(StatusCode::BAD_REQUEST, format!("{name}: must be a date such as 2026-11-25"))
+                    })
+                })
+                .transpose()
+        };
+        let include_test = match self.include_test.as_deref() {
+            None | Some("") | Some("false") => false,
+            Some("true") => true,
+            Some(_) => return Err(ApiError::new(StatusCode::BAD_REQUEST, "include_test: must be true or false")),
+        };
+        Ok(ExportFilter {
+            flow_id: self.flow_id.clone().filter(|f| !f.is_empty()),
+            from: date("from", &self.from)?,
+            to: date("to", &self.to)?,
+            include_test,
+        })
+    }
+}
+
+/// `DELETE /v1/customers/<customer_id>`.
+pub async fn erase_customer(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Path(customer_id): Path<String>,
+) -> Result<Response, ApiError> {
+    require_admin(&state, &headers)?;
+    let deleted = state.store.erase_customer(&customer_id).await.map_err(|e| {
+        tracing::error!(error = %e, "erasing a customer failed");
+        ApiError::retry(StatusCode::SERVICE_UNAVAILABLE, "the database is unavailable; nothing was erased", 2)
+    })?;
+    Ok((StatusCode::OK, Json(serde_json::json!({ "deleted": deleted }))).into_response())
+}
+
+/// The export's columns, in order.
+const COLUMNS: [&str; 15] = [
+    "id",
+    "created_at",
+    "flow_id",
+    "test",
+    "customer_id",
+    "subscription_id",
+    "plan_id",
+    "locale",
+    "result_type",
+    "result",
+    "reason_id",
+    "comment",
+    "feedback",
+    "keep_in_touch",
+    "elapsed_ms",
+];
+
+/// `GET /v1/outcomes.csv`.
+pub async fn outcomes_csv(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Query(filters): Query<Filters>,
+) -> Result<Response, ApiError> {
+    require_admin(&state, &headers)?;
+    let filter = filters.to_export()?;
+    let header_row =
+        futures::stream::once(async { Ok::<_, std::io::Error>(csv_line(COLUMNS.iter().map(|c| c.to_string()))) });
+    let rows = state.store.export(filter).map(|row| match row {
+        Ok(r) => Ok(csv_line(row_cells(&r))),
+        Err(e) => {
+            tracing::error!(error = %e, "export stopped");
+            Err(std::io::Error::other("export stopped"))
+        }
+    });
+    let body = Body::from_stream(header_row.chain(rows));
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (header::CONTENT_DISPOSITION, "attachment; filename=\"outcomes.csv\""),
+        ],
+        body,
+    )
+        .into_response())
+}
+
+/// One outcome's cells, from its body as received.
+fn row_cells(r: &StoredOutcome) -> Vec<String> {
+    let v: Value = serde_json::from_str(&r.body).unwrap_or(Value::Null);
+    let text = |v: &Value| match v {
+        Value::Null => String::new(),
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    };
+    let survey = &v["survey"];
+    vec![
+        text(&v["id"]),
+        text(&v["created_at"]),
+        text(&v["flow_id"]),
+        text(&v["test"]),
+        text(&v["customer"]["id"]),
+        text(&v["customer"]["subscription_id"]),
+        text(&v["plan_id"]),
+        text(&v["locale"]),
+        text(&v["result"]["type"]),
+        v["result"].to_string(),
+        text(&survey["reason_id"]),
+        text(&survey["comment"]),
+        text(&survey["feedback"]),
+        text(&v["keep_in_touch"]),
+        text(&v["elapsed_ms"]),
+    ]
+}
+
+/// One RFC 4180 line (CRLF). A cell that a spreadsheet would read as a formula (starting
+/// with `=`, `+`, `-`, `@`, tab or carriage return) is prefixed with `'`.
+pub fn csv_line(cells: impl IntoIterator<Item = String>) -> Vec<u8> {
+    let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(Vec::new());
+    let cells: Vec<String> = cells.into_iter().map(neutralise).collect();
+    let _ = w.write_record(&cells);
+    w.into_inner().unwrap_or_default()
+}
+
+fn neutralise(cell: String) -> String {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{cell}")
+    } else {
+        cell
+    }
+}

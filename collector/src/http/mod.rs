@@ -1,0 +1,75 @@
+//! The HTTP surface (COLLECTOR.md sections 2 and 6): the router, the state each handler
+//! is given, and the layers around them (CORS, body limit, timeouts, tracing).
+
+pub mod admin;
+pub mod error;
+pub mod limits;
+pub mod outcomes;
+
+use crate::store::{Store, Writer};
+use axum::extract::DefaultBodyLimit;
+use axum::http::{header, Method, StatusCode};
+use axum::routing::{delete, get, post};
+use axum::Router;
+use std::sync::Arc;
+use std::time::Duration;
+use tower_http::cors::{AllowOrigin, CorsLayer};
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+/// Largest outcome body accepted.
+pub const MAX_BODY_BYTES: usize = 64 * 1024;
+/// The longest a request may take before it is answered 408.
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// What the handlers share.
+pub struct AppState {
+    /// The database.
+    pub store: Store,
+    /// The group-commit writer in front of it.
+    pub writer: Writer,
+    /// The session token secret, if tokens are checked.
+    pub token_secret: Option<Vec<u8>>,
+    /// Whether outcomes without a token are accepted.
+    pub allow_unsigned: bool,
+    /// How long after expiry a token still covers an outcome decided in time.
+    pub token_grace: Duration,
+    /// The admin key, if the admin API is on.
+    pub admin_key: Option<String>,
+    /// The per-address rate limit, if any.
+    pub limiter: Option<limits::Limiter>,
+}
+
+/// The whole application.
+pub fn router(state: Arc<AppState>, cors_origins: &[String]) -> Router {
+    let origins = cors_origins.iter().filter_map(|o| o.trim().parse().ok()).collect::<Vec<_>>();
+    let cors = CorsLayer::new()
+        .allow_origin(AllowOrigin::list(origins))
+        .allow_methods([Method::POST])
+        .allow_headers([header::CONTENT_TYPE, header::AUTHORIZATION, "idempotency-key".parse().unwrap()])
+        .max_age(Duration::from_secs(600));
+    let outcomes = Router::new()
+        .route("/v1/outcomes", post(outcomes::receive))
+        .layer(cors)
+        .layer(axum::middleware::map_response(limits::cors_finish));
+    let admin = Router::new()
+        .route("/v1/outcomes.csv", get(admin::outcomes_csv))
+        .route("/v1/customers/{customer_id}", delete(admin::erase_customer));
+    Router::new()
+        .merge(outcomes)
+        .merge(admin)
+        .route("/healthz", get(healthz))
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, REQUEST_TIMEOUT))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+/// `200` when the database answers, else `503`.
+async fn healthz(axum::extract::State(state): axum::extract::State<Arc<AppState>>) -> StatusCode {
+    if state.store.ping().await {
+        StatusCode::OK
+    } else {
+        StatusCode::SERVICE_UNAVAILABLE
+    }
+}

@@ -1,0 +1,143 @@
+//! Each backend's statements, side by side, and the timestamp text both exchange.
+//!
+//! Timestamps cross the driver as text in one fixed UTC form,
+//! `2026-11-25T09:30:00.123456Z` (always six fractional digits): SQLite stores exactly that
+//! text, so comparing texts orders instants; PostgreSQL stores `timestamptz`, reads the text
+//! with `$n::timestamptz` and writes it back with `to_char` (no driver date types needed).
+//! Both number their parameters `$1`, `$2`, ….
+
+use super::StoreError;
+use time::format_description::BorrowedFormatItem;
+use time::macros::format_description;
+use time::{Date, OffsetDateTime, PrimitiveDateTime, UtcOffset};
+
+/// One backend's statements.
+pub(crate) struct Sql {
+    /// Starts a write transaction (SQLite takes the write lock at once, so the busy
+    /// timeout applies instead of failing on a stale read snapshot).
+    pub begin_write: &'static str,
+    /// `(id, body, canonical, customer_id, subscription_id, flow_id, plan_id, test,
+    /// result_type, reason_id, created_at, received_at)`; returns `seq`, or no row when
+    /// the id exists.
+    pub insert_outcome: &'static str,
+    /// `(id)` → `canonical`.
+    pub canonical_of: &'static str,
+    /// `(outcome_seq, outcome_id, now)`: a pending delivery due now.
+    pub insert_delivery: &'static str,
+    /// `(now, limit)` → `id, body, attempts, first_attempt_at, received_at`, stored order.
+    pub due: &'static str,
+    /// `()` → the earliest pending `next_attempt_at`, or null.
+    pub next_due: &'static str,
+    /// `(outcome_id, at)`.
+    pub done: &'static str,
+    /// `(outcome_id, attempts, next_at, error, first_attempt_at, now)`.
+    pub retry: &'static str,
+    /// `(outcome_id, at, error)`.
+    pub failed: &'static str,
+    /// `()` → `state, count`.
+    pub counts: &'static str,
+    /// `(customer_id)`.
+    pub erase_deliveries: &'static str,
+    /// `(customer_id)`.
+    pub erase_outcomes: &'static str,
+    /// `(flow_id?, from?, before?, include_test, after_seq, limit)` →
+    /// `seq, id, body, received_at, created_at`, stored order.
+    pub export_page: &'static str,
+}
+
+pub(crate) const SQLITE: Sql = Sql {
+    begin_write: "BEGIN IMMEDIATE",
+    insert_outcome: "INSERT INTO outcomes (id, body, canonical, customer_id, subscription_id, flow_id, plan_id, \
+        test, result_type, reason_id, created_at, received_at) \
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) \
+        ON CONFLICT (id) DO NOTHING RETURNING seq",
+    canonical_of: "SELECT canonical FROM outcomes WHERE id = $1",
+    insert_delivery: "INSERT INTO deliveries (outcome_seq, outcome_id, state, attempts, next_attempt_at, updated_at) \
+        VALUES ($1, $2, 'pending', 0, $3, $3)",
+    due: "SELECT o.id, o.body, d.attempts, d.first_attempt_at, o.received_at \
+        FROM deliveries d JOIN outcomes o ON o.seq = d.outcome_seq \
+        WHERE d.state = 'pending' AND d.next_attempt_at <= $1 ORDER BY d.outcome_seq LIMIT $2",
+    next_due: "SELECT MIN(next_attempt_at) FROM deliveries WHERE state = 'pending'",
+    done: "UPDATE deliveries SET state = 'delivered', attempts = attempts + 1, last_error = NULL, \
+        first_attempt_at = COALESCE(first_attempt_at, $2), updated_at = $2 \
+        WHERE outcome_id = $1 AND state = 'pending'",
+    retry: "UPDATE deliveries SET attempts = $2, next_attempt_at = $3, last_error = $4, \
+        first_attempt_at = COALESCE(first_attempt_at, $5), updated_at = $6 \
+        WHERE outcome_id = $1 AND state = 'pending'",
+    failed: "UPDATE deliveries SET state = 'failed', attempts = attempts + 1, last_error = $3, updated_at = $2 \
+        WHERE outcome_id = $1 AND state = 'pending'",
+    counts: "SELECT state, COUNT(*) FROM deliveries GROUP BY state",
+    erase_deliveries: "DELETE FROM deliveries WHERE outcome_seq IN (SELECT seq FROM outcomes WHERE customer_id = $1)",
+    erase_outcomes: "DELETE FROM outcomes WHERE customer_id = $1",
+    export_page: "SELECT seq, id, body, received_at, created_at FROM outcomes \
+        WHERE seq > $5 AND ($1 IS NULL OR flow_id = $1) AND ($2 IS NULL OR created_at >= $2) \
+        AND ($3 IS NULL OR created_at < $3) AND ($4 OR NOT test) ORDER BY seq LIMIT $6",
+};
+
+/// `to_char` of a `timestamptz` column into the fixed UTC text.
+macro_rules! text {
+    ($col:literal) => {
+        concat!("to_char(", $col, " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')")
+    };
+}
+
+pub(crate) const POSTGRES: Sql = Sql {
+    begin_write: "BEGIN",
+    insert_outcome: "INSERT INTO outcomes (id, body, canonical, customer_id, subscription_id, flow_id, plan_id, \
+        test, result_type, reason_id, created_at, received_at) \
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::timestamptz, $12::timestamptz) \
+        ON CONFLICT (id) DO NOTHING RETURNING seq",
+    canonical_of: "SELECT canonical FROM outcomes WHERE id = $1",
+    insert_delivery: "INSERT INTO deliveries (outcome_seq, outcome_id, state, attempts, next_attempt_at, updated_at) \
+        VALUES ($1, $2, 'pending', 0, $3::timestamptz, $3::timestamptz)",
+    due: concat!(
+        "SELECT o.id, o.body, d.attempts, ",
+        text!("d.first_attempt_at"),
+        ", ",
+        text!("o.received_at"),
+        " FROM deliveries d JOIN outcomes o ON o.seq = d.outcome_seq \
+        WHERE d.state = 'pending' AND d.next_attempt_at <= $1::timestamptz ORDER BY d.outcome_seq LIMIT $2"
+    ),
+    next_due: concat!("SELECT ", text!("MIN(next_attempt_at)"), " FROM deliveries WHERE state = 'pending'"),
+    done: "UPDATE deliveries SET state = 'delivered', attempts = attempts + 1, last_error = NULL, \
+        first_attempt_at = COALESCE(first_attempt_at, $2::timestamptz), updated_at = $2::timestamptz \
+        WHERE outcome_id = $1 AND state = 'pending'",
+    retry: "UPDATE deliveries SET attempts = $2, next_attempt_at = $3::timestamptz, last_error = $4, \
+        first_attempt_at = COALESCE(first_attempt_at, $5::timestamptz), updated_at = $6::timestamptz \
+        WHERE outcome_id = $1 AND state = 'pending'",
+    failed: "UPDATE deliveries SET state = 'failed', attempts = attempts + 1, last_error = $3, \
+        updated_at = $2::timestamptz WHERE outcome_id = $1 AND state = 'pending'",
+    counts: "SELECT state, COUNT(*) FROM deliveries GROUP BY state",
+    erase_deliveries: "DELETE FROM deliveries WHERE outcome_seq IN (SELECT seq FROM outcomes WHERE customer_id = $1)",
+    erase_outcomes: "DELETE FROM outcomes WHERE customer_id = $1",
+    export_page: concat!(
+        "SELECT seq, id, body, ",
+        text!("received_at"),
+        ", ",
+        text!("created_at"),
+        " FROM outcomes WHERE seq > $5 AND ($1::text IS NULL OR flow_id = $1) \
+        AND ($2::timestamptz IS NULL OR created_at >= $2::timestamptz) \
+        AND ($3::timestamptz IS NULL OR created_at < $3::timestamptz) AND ($4 OR NOT test) ORDER BY seq LIMIT $6"
+    ),
+};
+
+const FORMAT: &[BorrowedFormatItem<'static>] =
+    format_description!("[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:6]Z");
+
+/// The fixed UTC text of an instant (truncated to the microsecond).
+pub(crate) fn ts(t: OffsetDateTime) -> String {
+    // Formatting cannot fail: every component is present and years stay within 4 digits.
+    t.to_offset(UtcOffset::UTC).format(FORMAT).unwrap_or_default()
+}
+
+/// The fixed UTC text of a date's midnight.
+pub(crate) fn day_start(d: Date) -> String {
+    ts(d.midnight().assume_utc())
+}
+
+/// Reads the fixed UTC text back.
+pub(crate) fn parse_ts(s: &str) -> Result<OffsetDateTime, StoreError> {
+    PrimitiveDateTime::parse(s, FORMAT)
+        .map(PrimitiveDateTime::assume_utc)
+        .map_err(|e| StoreError::Corrupt(format!("timestamp {s:?}: {e}")))
+}

@@ -1,0 +1,108 @@
+//! Session tokens (COLLECTOR.md section 3): HS256 JWTs minted by the shop's server for
+//! one customer (and optionally one subscription and flow), checked against the outcome
+//! they authorise. Any other algorithm, `none` included, is refused; an outcome decided
+//! before the token expired is still accepted for a grace period after it.
+
+use cancel_flow::core::outcome::Outcome;
+use jsonwebtoken::{decode, encode, Algorithm, DecodingKey, EncodingKey, Header, Validation};
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::time::Duration;
+
+/// The claims cancel-flow reads.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Claims {
+    /// The customer id.
+    pub sub: String,
+    /// The subscription, when the token is for one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subscription_id: Option<String>,
+    /// The flow, when the token is for one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub flow_id: Option<String>,
+    /// Expiry, Unix seconds.
+    pub exp: i64,
+    /// Issued at, Unix seconds.
+    #[serde(default)]
+    pub iat: Option<i64>,
+}
+
+/// Why a token was refused. The messages never include the token.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TokenError {
+    /// No `Authorization: Bearer …` header.
+    Missing,
+    /// Not a JWT signed with HS256 by this secret, or without the required claims.
+    Invalid,
+    /// Expired, and not within the grace period for an outcome decided in time.
+    Expired,
+    /// `sub` is another customer.
+    OtherCustomer,
+    /// `subscription_id` is another subscription.
+    OtherSubscription,
+    /// `flow_id` is another flow.
+    OtherFlow,
+}
+
+impl fmt::Display for TokenError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            TokenError::Missing => "Authorization: a bearer token is required",
+            TokenError::Invalid => "Authorization: the token is not valid (HS256, signed with this collector's secret)",
+            TokenError::Expired => "Authorization: the token has expired",
+            TokenError::OtherCustomer => "Authorization: the token is for another customer",
+            TokenError::OtherSubscription => "Authorization: the token is for another subscription",
+            TokenError::OtherFlow => "Authorization: the token is for another flow",
+        })
+    }
+}
+
+/// A token for `claims`.
+pub fn mint(secret: &[u8], claims: &Claims) -> String {
+    encode(&Header::new(Algorithm::HS256), claims, &EncodingKey::from_secret(secret)).unwrap_or_default()
+}
+
+/// Claims for a customer, valid for `ttl` from `now` (Unix seconds).
+pub fn claims_for(customer: &str, subscription: Option<&str>, flow: Option<&str>, ttl: Duration, now: i64) -> Claims {
+    Claims {
+        sub: customer.to_string(),
+        subscription_id: subscription.map(str::to_string),
+        flow_id: flow.map(str::to_string),
+        exp: now + ttl.as_secs() as i64,
+        iat: Some(now),
+    }
+}
+
+/// Checks a token against the outcome it comes with. `decided_at` is the outcome's
+/// `created_at` and `now` the time of receipt, both Unix seconds.
+pub fn verify(
+    secret: &[u8],
+    token: &str,
+    outcome: &Outcome,
+    decided_at: i64,
+    now: i64,
+    grace: Duration,
+) -> Result<Claims, TokenError> {
+    let mut validation = Validation::new(Algorithm::HS256);
+    validation.algorithms = vec![Algorithm::HS256];
+    validation.validate_exp = false; // expiry is judged below, with the grace period
+    validation.leeway = 0;
+    validation.set_required_spec_claims(&["exp", "sub"]);
+    let claims = decode::<Claims>(token, &DecodingKey::from_secret(secret), &validation)
+        .map_err(|_| TokenError::Invalid)?
+        .claims;
+    let in_time = now < claims.exp || (decided_at < claims.exp && now - claims.exp < grace.as_secs() as i64);
+    if !in_time {
+        return Err(TokenError::Expired);
+    }
+    if claims.sub != outcome.customer.id {
+        return Err(TokenError::OtherCustomer);
+    }
+    if claims.subscription_id.as_ref().is_some_and(|s| Some(s) != outcome.customer.subscription_id.as_ref()) {
+        return Err(TokenError::OtherSubscription);
+    }
+    if claims.flow_id.as_ref().is_some_and(|f| f != &outcome.flow_id) {
+        return Err(TokenError::OtherFlow);
+    }
+    Ok(claims)
+}

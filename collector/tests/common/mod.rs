@@ -1,0 +1,2 @@
+//! Shared test helpers: the real collector process (`server`).
+pub mod server;
