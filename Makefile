@@ -5,21 +5,22 @@ export PATH := $(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 export CHROMEDRIVER := /usr/bin/chromedriver
 PORT ?= 8080
 
-.PHONY: setup build demo test lint test-native test-wasm test-e2e test-bytes bench bench-floor smoke screenshots clean
+.PHONY: setup build demo test lint test-native test-wasm test-e2e test-bytes test-collector bench bench-floor smoke screenshots clean
 
 setup:
 	@./scripts/setup.sh
 
-## Release build of dist/ (trunk, wasm-opt -Oz).
+## Release build of dist/ (trunk, wasm-opt -Oz) and of the collector (target/release/cancel-flow-collector).
 build: setup
 	trunk build --release
+	cargo build --release -p cancel-flow-collector
 
-## The demo shop at http://127.0.0.1:$(PORT)/ with a local endpoint; outcomes at /outcomes.
+## The demo shop at http://127.0.0.1:$(PORT)/ with the collector (SQLite in demo-data/) behind it; outcomes at /outcomes.
 demo: build
-	node tools/server.mjs dist $(PORT)
+	node tools/demo.mjs dist $(PORT)
 
 ## Every test: formatting and lints, native core, wasm in headless Chromium, end to end against dist/.
-test: setup lint test-native test-wasm build test-bytes test-e2e
+test: setup lint test-native test-wasm build test-bytes test-collector test-e2e
 
 ## Layers, rustfmt and clippy (the native core with its tests; the wasm crate with its browser tests), warnings as errors.
 lint:
@@ -27,6 +28,15 @@ lint:
 	cargo fmt --all --check
 	cargo clippy --no-default-features --all-targets -- -D warnings
 	cargo clippy --target wasm32-unknown-unknown --lib --test web -- -D warnings
+	cargo clippy -p cancel-flow-collector --all-targets -- -D warnings
+
+## The collector as its own process over HTTP, against SQLite and a throwaway PostgreSQL
+## cluster (scripts/postgres.sh installs Debian's package when missing, starts it on a
+## free loopback port, and stops and removes it afterwards, also when a test fails).
+test-collector:
+	./scripts/postgres.sh start >/dev/null
+	@CF_TEST_POSTGRES_URL="$$(./scripts/postgres.sh url)" CF_REQUIRE_POSTGRES=1 cargo test -p cancel-flow-collector; \
+	status=$$?; ./scripts/postgres.sh stop; exit $$status
 
 test-native:
 	cargo test --no-default-features

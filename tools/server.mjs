@@ -15,7 +15,9 @@ const TYPES = {
 };
 const esc = (s) => String(s).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
-export function startServer({ dist, prefix = "/cancel-flow/", port = 0, host = "127.0.0.1", log = false }) {
+// `renderIndex(html)` rewrites the demo page on each request (the demo shop mints a token
+// there); `routes` maps a path to a handler `(req, res)` that wins over the built-in ones.
+export function startServer({ dist, prefix = "/cancel-flow/", port = 0, host = "127.0.0.1", log = false, renderIndex, routes = {} }) {
   const root = path.resolve(dist);
   const pages = new Map();
   const configs = new Map();
@@ -32,7 +34,8 @@ export function startServer({ dist, prefix = "/cancel-flow/", port = 0, host = "
       res.writeHead(404);
       return res.end();
     }
-    const body = fs.readFileSync(file);
+    let body = fs.readFileSync(file);
+    if (renderIndex && path.basename(file) === "index.html") body = Buffer.from(renderIndex(body.toString("utf8")));
     served.push({ url: rel, bytes: body.length, t: Date.now() });
     res.writeHead(200, { "content-type": TYPES[path.extname(file)] || "application/octet-stream", "cache-control": "no-store" });
     res.end(body);
@@ -56,6 +59,7 @@ export function startServer({ dist, prefix = "/cancel-flow/", port = 0, host = "
     const url = new URL(req.url, "http://x");
     const p = decodeURIComponent(url.pathname);
     if (log) console.log(req.method, p);
+    if (routes[p]) return routes[p](req, res);
     const m = p.match(/^\/api\/([\w-]+)\/outcomes?$/);
     if (m) {
       const b = bucket(m[1]);

@@ -1,0 +1,81 @@
+// The real widget from dist/, on a shop page of one origin, posting to the real
+// collector (target/release/cancel-flow-collector, SQLite) on another origin with a
+// session token minted by `mint-token`, in headless Chromium: the outcome is stored
+// (read back through the admin export) and a forged token is refused.
+import { spawn, execFileSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { test, expect } from "./fixtures.mjs";
+import { fixture, hostPage, part, dialog } from "./harness.mjs";
+
+const BIN = path.resolve(process.env.CANCEL_FLOW_COLLECTOR || "target/release/cancel-flow-collector");
+const SECRET = "e2e-token-secret-0123456789";
+const ADMIN = "e2e-admin-key";
+
+/** Starts the collector allowing `origin`; resolves with its base URL and a stop function. */
+async function startCollector(origin) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "cf-e2e-collector-"));
+  const child = spawn(BIN, ["serve", "--listen", "127.0.0.1:0", "--database", `sqlite://${dir}/collector.db`,
+    "--token-secret", SECRET, "--cors-origin", origin, "--admin-key", ADMIN], { stdio: ["ignore", "ignore", "pipe"], env: { ...process.env, NO_COLOR: "1" } });
+  const base = await new Promise((resolve, reject) => {
+    let log = "";
+    const timer = setTimeout(() => reject(new Error(`collector did not start: ${log}`)), 20_000);
+    child.stderr.on("data", (d) => {
+      log += d;
+      const m = /listening on (http:\/\/[\d.:]+)/.exec(log);
+      if (m) { clearTimeout(timer); resolve(m[1]); }
+    });
+    child.on("exit", (code) => reject(new Error(`collector exited ${code}: ${log}`)));
+  });
+  return { base, stop: () => { child.kill("SIGTERM"); fs.rmSync(dir, { recursive: true, force: true }); } };
+}
+
+const mint = (customer, subscription) => execFileSync(BIN, ["mint-token", "--token-secret", SECRET, "--customer", customer, "--subscription", subscription, "--ttl", "10m"]).toString().trim();
+
+async function exported(base) {
+  const r = await fetch(`${base}/v1/outcomes.csv?include_test=true`, { headers: { authorization: `Bearer ${ADMIN}` } });
+  expect(r.status).toBe(200);
+  return (await r.text()).trim().split("\r\n").slice(1);
+}
+
+test.describe("collector", () => {
+  test.skip(!fs.existsSync(BIN), `no ${BIN}: run make build`);
+
+  test("the widget posts to the collector on another origin with a minted token", async ({ t, server }) => {
+    const c = await startCollector(server.origin);
+    try {
+      expect(new URL(c.base).origin).not.toBe(server.origin);
+      const cfg = { ...fixture("meal-box"), endpoint: `${c.base}/v1/outcomes` };
+      const token = mint(cfg.customer.id, cfg.customer.subscription_id);
+      const { p, r } = await t.start(cfg, { attrs: `token="${token}"` });
+      await part(r, "cancel").click();
+      await expect(dialog(r)).toHaveAttribute("data-step", "confirm");
+      await part(r, "confirm").click();
+      await expect(dialog(r), "the collector acknowledged it").toHaveAttribute("data-step", "done");
+      const rows = await exported(c.base);
+      expect(rows).toHaveLength(1);
+      expect(rows[0]).toContain(",cancelled,");
+      expect(rows[0]).toContain(cfg.customer.id);
+      await p.close();
+    } finally {
+      c.stop();
+    }
+  });
+
+  test("a token for another customer is refused and the person sees the error step", async ({ t, server }) => {
+    const c = await startCollector(server.origin);
+    try {
+      const cfg = { ...fixture("meal-box"), endpoint: `${c.base}/v1/outcomes` };
+      const token = mint("cus_someone_else", cfg.customer.subscription_id);
+      const { r } = await t.start(cfg, { attrs: `token="${token}"` });
+      await part(r, "cancel").click();
+      await part(r, "confirm").click();
+      await expect(dialog(r), "401 is not retried: the error step with the fallback").toHaveAttribute("data-step", "error");
+      await expect(part(r, "fallback")).toBeVisible();
+      expect(await exported(c.base)).toHaveLength(0);
+    } finally {
+      c.stop();
+    }
+  });
+});
