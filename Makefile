@@ -5,7 +5,7 @@ export PATH := $(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 export CHROMEDRIVER := /usr/bin/chromedriver
 PORT ?= 8080
 
-.PHONY: setup build demo test lint test-native test-wasm test-e2e test-bytes test-collector bench bench-floor smoke screenshots clean
+.PHONY: setup build demo test lint test-native test-wasm test-e2e test-bytes test-collector bench bench-collector bench-floor smoke screenshots clean
 
 setup:
 	@./scripts/setup.sh
@@ -54,6 +54,10 @@ test-bytes:
 ## The benchmark: bytes, open times, heap, long tasks, budgets; writes bench/results.json.
 bench: build
 	node bench/run.mjs dist
+
+## The collector under load: outcomes/s and p50/p99 latency on SQLite and PostgreSQL (bench/collector-results.json).
+bench-collector: setup
+	./bench/collector.sh
 
 ## The bytes of a minimal Leptos counter built the same way: the framework's floor.
 bench-floor: setup

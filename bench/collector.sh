@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# make bench-collector: the release collector on SQLite (a temp folder) and on a throwaway
+# PostgreSQL (scripts/postgres.sh), each loaded by collector/examples/load.rs in a second
+# process (64 concurrent clients, signed outcomes); prints and writes
+# bench/collector-results.json with outcomes/s, p50/p99 latency and the count check.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+COUNT="${COUNT:-20000}"
+CONCURRENCY="${CONCURRENCY:-64}"
+cargo build --release -p cancel-flow-collector --example load -q
+bin=target/release/cancel-flow-collector
+load=target/release/examples/load
+secret=bench-secret-0123456789abcdef
+token=$("$bin" mint-token --token-secret "$secret" --customer cus_bench --subscription sub_bench --ttl 1h)
+tmp=$(mktemp -d)
+pg_started=0
+cleanup() {
+  [ -n "${pid:-}" ] && kill "$pid" 2>/dev/null || true
+  [ "$pg_started" = 1 ] && ./scripts/postgres.sh stop >/dev/null 2>&1 || true
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
+run() { # name database-url
+  "$bin" serve --listen 127.0.0.1:0 --database "$2" --token-secret "$secret" --admin-key bench --rate-limit 0 2> "$tmp/$1.log" &
+  pid=$!
+  for _ in $(seq 100); do grep -q "listening on" "$tmp/$1.log" && break; sleep 0.1; done
+  addr=$(grep -o "listening on http://[0-9.:]*" "$tmp/$1.log" | head -1 | sed 's/listening on //')
+  result=$("$load" --target "$addr" --token "$token" --admin-key bench --count "$COUNT" --concurrency "$CONCURRENCY")
+  kill "$pid"; wait "$pid" 2>/dev/null || true; pid=
+  echo "$1: $result" >&2
+  printf '"%s": %s' "$1" "$result"
+}
+sqlite=$(run sqlite "sqlite://$tmp/sqlite/collector.db")
+./scripts/postgres.sh start >/dev/null; pg_started=1
+postgres=$(run postgres "$(./scripts/postgres.sh url)")
+printf '{%s, %s, "cpus": %s}\n' "$sqlite" "$postgres" "$(nproc)" > bench/collector-results.json
+cat bench/collector-results.json
