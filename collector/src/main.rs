@@ -11,7 +11,6 @@ mod tokens;
 
 use clap::Parser;
 use cli::{Cli, Command, ServeArgs};
-use std::net::SocketAddr;
 use std::process::ExitCode;
 use std::sync::Arc;
 use store::{Store, Writer};
@@ -115,10 +114,7 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
     let app = http::router(state, &args.cors_origins);
     let addr = listener.local_addr().map_err(|e| format!("--listen: {e}"))?;
     tracing::info!(%addr, backend = store.kind(), "listening on http://{addr}");
-    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .map_err(|e| format!("server: {e}"))?;
+    http::serve::serve(listener, app, shutdown_signal()).await;
     let _ = stop_tx.send(true);
     if let Some(f) = forwarder {
         f.join().await;

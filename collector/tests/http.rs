@@ -450,3 +450,22 @@ fn admin_routes_are_404_without_an_admin_key() {
         assert_eq!(r.status(), StatusCode::NOT_FOUND);
     });
 }
+
+#[test]
+fn a_client_that_trickles_its_headers_is_dropped() {
+    use std::io::{Read, Write};
+    let s = Server::start(Db::Sqlite, &["--allow-unsigned"]);
+    let addr = s.base.trim_start_matches("http://").to_string();
+    let mut slow = std::net::TcpStream::connect(&addr).unwrap();
+    slow.write_all(b"POST /v1/outcomes HTTP/1.1\r\nHost: x\r\n").unwrap();
+    slow.set_read_timeout(Some(std::time::Duration::from_secs(20))).unwrap();
+    let started = std::time::Instant::now();
+    let mut buf = [0u8; 512];
+    // The server gives up on the headers after 10 s: the read ends (EOF or an answer), not the 20 s timeout.
+    let n = slow.read(&mut buf);
+    let waited = started.elapsed();
+    assert!(n.is_ok(), "the connection was closed by the server, not left hanging: {n:?}");
+    assert!(waited < std::time::Duration::from_secs(15), "closed after {waited:?}");
+    // Meanwhile the server kept serving others.
+    rt().block_on(async { assert_eq!(reqwest::get(s.url("/healthz")).await.unwrap().status(), StatusCode::OK) });
+}

@@ -5,6 +5,7 @@ pub mod admin;
 pub mod error;
 pub mod limits;
 pub mod outcomes;
+pub mod serve;
 
 use crate::store::{Store, Writer};
 use axum::extract::DefaultBodyLimit;
