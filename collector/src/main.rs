@@ -74,6 +74,10 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
         (Some(_), None) => return Err("--webhook-url needs --webhook-secret (CF_WEBHOOK_SECRET)".into()),
         (Some(url), Some(secret)) => {
             let secret = forward::WebhookSecret::parse(secret).map_err(|e| format!("--webhook-secret: {e}"))?;
+            let ok = reqwest::Url::parse(url).is_ok_and(|u| matches!(u.scheme(), "http" | "https") && u.has_host());
+            if !ok {
+                return Err("--webhook-url: must be an absolute http:// or https:// URL".into());
+            }
             Some((url.clone(), secret))
         }
     };
@@ -90,18 +94,37 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
     let wake = Arc::new(Notify::new());
     let writer = Writer::spawn(store.clone(), webhook.is_some(), Some(wake.clone()));
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
-    let forwarder = match webhook {
-        None => None,
-        Some((url, secret)) => {
-            let mut stop = stop_rx.clone();
+    let forwarder = webhook.map(|(url, secret)| {
+        let (store, database, retry_base, mut stop) =
+            (store.clone(), args.db.database.clone(), args.webhook_retry_base, stop_rx.clone());
+        tokio::spawn(async move {
+            // One collector forwards at a time (several may share a PostgreSQL database).
+            let mut said = false;
+            let lease = loop {
+                match store.try_forwarder_lease(&database).await {
+                    Ok(Some(lease)) => break lease,
+                    Ok(None) if !said => {
+                        tracing::info!("another collector forwards the webhooks; this one takes over if it stops");
+                        said = true;
+                    }
+                    Ok(None) => {}
+                    Err(e) => tracing::warn!(error = %e, "cannot tell which collector forwards the webhooks"),
+                }
+                tokio::select! {
+                    _ = tokio::time::sleep(std::time::Duration::from_secs(15)) => {}
+                    _ = stop.wait_for(|s| *s) => return,
+                }
+            };
             let shutdown = async move {
                 let _ = stop.wait_for(|s| *s).await;
             };
-            let f = forward::Forwarder::spawn(store.clone(), &url, secret, args.webhook_retry_base, wake, shutdown)
-                .map_err(|e| format!("--webhook-url: {e}"))?;
-            Some(f)
-        }
-    };
+            match forward::Forwarder::spawn(store, &url, secret, retry_base, wake, shutdown) {
+                Ok(f) => f.join().await,
+                Err(e) => tracing::error!("--webhook-url: {e}"),
+            }
+            drop(lease);
+        })
+    });
     let state = Arc::new(http::AppState {
         store: store.clone(),
         writer,
@@ -117,7 +140,7 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
     http::serve::serve(listener, app, shutdown_signal()).await;
     let _ = stop_tx.send(true);
     if let Some(f) = forwarder {
-        f.join().await;
+        let _ = f.await;
     }
     store.close().await;
     tracing::info!("stopped");

@@ -142,3 +142,45 @@ fn a_receiver_down_while_the_collector_restarts_gets_everything_once() {
         });
     }
 }
+
+#[test]
+fn two_collectors_on_one_postgres_forward_each_outcome_once_and_take_over() {
+    if !Db::all().contains(&Db::Postgres) {
+        return;
+    }
+    let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+    rt.block_on(async {
+        let receiver = Receiver::start(|_, _| Reply::Status(200)).await;
+        let args = serve_args(&receiver.url);
+        let first = tokio::task::block_in_place(|| {
+            let args: Vec<&str> = args.iter().map(String::as_str).collect();
+            Server::start(Db::Postgres, &args)
+        });
+        let (dir, database) = (common::server::temp_dir(), first.database.clone());
+        let second = tokio::task::block_in_place(|| Server::start_on(dir, database, args.clone()));
+        let mut bodies = std::collections::HashMap::new();
+        for n in 40..70 {
+            let body = outcome(&id(n));
+            let to = if n % 2 == 0 { &first } else { &second };
+            assert_eq!(post(to, &body).await, 201);
+            bodies.insert(id(n), body);
+        }
+        wait_for(20_000, "30 delivered", || receiver.accepted_ids().len() >= 30).await;
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        assert_eq!(receiver.accepted_ids().len(), 30, "each outcome forwarded once, by one collector");
+        // The forwarding collector dies; the other takes over within its 15 s check.
+        let mut first = first;
+        first.kill9();
+        for n in 70..75 {
+            let body = outcome(&id(n));
+            assert_eq!(post(&second, &body).await, 201);
+            bodies.insert(id(n), body);
+        }
+        wait_for(40_000, "the other collector to take over", || receiver.accepted_ids().len() >= 35).await;
+        let mut ids = receiver.accepted_ids();
+        ids.sort();
+        ids.dedup();
+        assert_eq!(ids.len(), 35);
+        verify_all(&receiver.received(), &bodies);
+    });
+}

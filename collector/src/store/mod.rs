@@ -30,6 +30,7 @@ mod connect;
 mod deliveries;
 mod error;
 mod export;
+mod lease;
 mod outcomes;
 mod sql;
 mod writer;
