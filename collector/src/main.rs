@@ -4,6 +4,7 @@
 
 mod cli;
 mod forward;
+mod forwarding;
 mod http;
 mod queue_adapter;
 mod store;
@@ -95,35 +96,7 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
     let writer = Writer::spawn(store.clone(), webhook.is_some(), Some(wake.clone()));
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let forwarder = webhook.map(|(url, secret)| {
-        let (store, database, retry_base, mut stop) =
-            (store.clone(), args.db.database.clone(), args.webhook_retry_base, stop_rx.clone());
-        tokio::spawn(async move {
-            // One collector forwards at a time (several may share a PostgreSQL database).
-            let mut said = false;
-            let lease = loop {
-                match store.try_forwarder_lease(&database).await {
-                    Ok(Some(lease)) => break lease,
-                    Ok(None) if !said => {
-                        tracing::info!("another collector forwards the webhooks; this one takes over if it stops");
-                        said = true;
-                    }
-                    Ok(None) => {}
-                    Err(e) => tracing::warn!(error = %e, "cannot tell which collector forwards the webhooks"),
-                }
-                tokio::select! {
-                    _ = tokio::time::sleep(std::time::Duration::from_secs(15)) => {}
-                    _ = stop.wait_for(|s| *s) => return,
-                }
-            };
-            let shutdown = async move {
-                let _ = stop.wait_for(|s| *s).await;
-            };
-            match forward::Forwarder::spawn(store, &url, secret, retry_base, wake, shutdown) {
-                Ok(f) => f.join().await,
-                Err(e) => tracing::error!("--webhook-url: {e}"),
-            }
-            drop(lease);
-        })
+        forwarding::start(store.clone(), args.db.database.clone(), url, secret, args.webhook_retry_base, wake, stop_rx)
     });
     let state = Arc::new(http::AppState {
         store: store.clone(),
