@@ -48,8 +48,10 @@ use super::signature::{envelope, sign, WebhookSecret};
 pub const SEND_TIMEOUT: Duration = Duration::from_secs(15);
 /// The most deliveries fetched at once.
 pub const BATCH: i64 = 100;
-/// The longest sleep when nothing is due.
-pub const IDLE_RECHECK: Duration = Duration::from_secs(60);
+/// The longest sleep when nothing is due: how soon an outcome stored by another collector
+/// on the same database (which cannot wake this one) is forwarded. One small indexed
+/// query each time.
+pub const IDLE_RECHECK: Duration = Duration::from_secs(5);
 /// The longest wait before retrying after a store error (they start at 1 s and double).
 const MAX_STORE_PAUSE: Duration = Duration::from_secs(60);
 /// How much of a refusal's body is kept in the recorded error.
