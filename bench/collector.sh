@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 COUNT="${COUNT:-20000}"
 CONCURRENCY="${CONCURRENCY:-64}"
-cargo build --release -p cancel-flow-collector --example load -q
+cargo build --release -p cancel-flow-collector --bin cancel-flow-collector --example load -q
 bin=target/release/cancel-flow-collector
 load=target/release/examples/load
 secret=bench-secret-0123456789abcdef

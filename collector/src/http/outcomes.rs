@@ -4,7 +4,7 @@
 
 use super::error::ApiError;
 use super::AppState;
-use crate::store::{canonical, Insert, NewOutcome, WriteError};
+use crate::store::{canonical_text, Insert, NewOutcome, WriteError};
 use crate::tokens;
 use axum::body::Bytes;
 use axum::extract::{ConnectInfo, State};
@@ -44,30 +44,27 @@ pub async fn receive(
         .map_err(|_| ApiError::new(StatusCode::BAD_REQUEST, "created_at: must be an RFC 3339 time"))?;
     let now = OffsetDateTime::now_utc();
     authorise(&state, &headers, &outcome, created_at, now)?;
-    let value: serde_json::Value =
-        serde_json::from_str(text).map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, format!("body: {e}")))?;
+    // The canonical form written while parsing the body a second time (serde_json's
+    // parser, as `canonical` has always used), without building a `Value`.
+    let canonical = canonical_text(text).map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, format!("body: {e}")))?;
+    let id = outcome.id;
     let item = NewOutcome {
-        id: outcome.id.clone(),
+        id: id.clone(),
         body: text.to_string(),
-        canonical: canonical(&value),
-        customer_id: outcome.customer.id.clone(),
-        subscription_id: outcome.customer.subscription_id.clone(),
-        flow_id: outcome.flow_id.clone(),
-        plan_id: outcome.plan_id.clone(),
+        canonical,
+        customer_id: outcome.customer.id,
+        subscription_id: outcome.customer.subscription_id,
+        flow_id: outcome.flow_id,
+        plan_id: outcome.plan_id,
         test: outcome.test,
         result_type: result_type(&outcome.result).to_string(),
-        reason_id: outcome.survey.as_ref().map(|s| s.reason_id.clone()),
+        reason_id: outcome.survey.map(|s| s.reason_id),
         created_at: created_at.to_offset(time::UtcOffset::UTC),
         received_at: now,
     };
-    let id = outcome.id;
     match state.writer.submit(item).await {
-        Ok(Insert::Stored) => {
-            Ok((StatusCode::CREATED, Json(serde_json::json!({ "id": id, "status": "stored" }))).into_response())
-        }
-        Ok(Insert::Duplicate) => {
-            Ok((StatusCode::OK, Json(serde_json::json!({ "id": id, "status": "duplicate" }))).into_response())
-        }
+        Ok(Insert::Stored) => Ok((StatusCode::CREATED, Json(Answer { id: &id, status: "stored" })).into_response()),
+        Ok(Insert::Duplicate) => Ok((StatusCode::OK, Json(Answer { id: &id, status: "duplicate" })).into_response()),
         Ok(Insert::Conflict) => {
             Err(ApiError::new(StatusCode::CONFLICT, format!("id: {id} was stored before with a different body")))
         }
@@ -76,6 +73,13 @@ pub async fn receive(
             Err(ApiError::retry(StatusCode::SERVICE_UNAVAILABLE, format!("{e}; nothing was stored, try again"), 2))
         }
     }
+}
+
+/// The answer to a stored or duplicate outcome: `{"id":…,"status":…}`.
+#[derive(serde::Serialize)]
+struct Answer<'a> {
+    id: &'a str,
+    status: &'static str,
 }
 
 fn is_json(headers: &HeaderMap) -> bool {

@@ -4,8 +4,8 @@
 //! is on disk before it is acknowledged), a busy timeout, foreign keys on. PostgreSQL: a
 //! pool with the server's default (synchronous) commit. Both pools give up acquiring a
 //! connection after a few seconds, so a database that is down answers "unavailable"
-//! quickly, and test connections before use, so the pool recovers by itself when the
-//! database comes back.
+//! quickly; PostgreSQL connections are tested before use, so the pool recovers by itself
+//! when the server comes back.
 
 use super::{Backend, StoreError};
 use sqlx::migrate::Migrator;
@@ -63,8 +63,15 @@ async fn sqlite(rest: &str) -> Result<Backend, StoreError> {
         .synchronous(SqliteSynchronous::Full)
         .busy_timeout(BUSY_TIMEOUT)
         .foreign_keys(true);
-    let pool =
-        SqlitePoolOptions::new().max_connections(8).acquire_timeout(ACQUIRE_TIMEOUT).connect_with(options).await?;
+    // No ping before each acquire: a SQLite connection is a file handle that cannot be
+    // lost, and the ping is one more round trip to the connection's worker thread per
+    // batch (measured: about a tenth of a commit under load).
+    let pool = SqlitePoolOptions::new()
+        .max_connections(8)
+        .acquire_timeout(ACQUIRE_TIMEOUT)
+        .test_before_acquire(false)
+        .connect_with(options)
+        .await?;
     Ok(Backend::Sqlite(pool))
 }
 

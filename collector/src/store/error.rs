@@ -84,7 +84,11 @@ fn sort(e: &sqlx::Error, message: String) -> StoreError {
         | sqlx::Error::WorkerCrashed => StoreError::Unavailable(message),
         sqlx::Error::Configuration(_) => StoreError::Url(message),
         sqlx::Error::Database(db) => match db.code() {
-            Some(code) => classify(&code, db.kind(), message),
+            // Which backend said it decides how to read the code: most SQLSTATEs are all
+            // digits too ("22021", "40001"), which SQLite's reading would mistake.
+            Some(code) => {
+                classify(&code, db.kind(), db.try_downcast_ref::<sqlx::sqlite::SqliteError>().is_some(), message)
+            }
             None => StoreError::Database(message),
         },
         _ => StoreError::Database(message),
@@ -93,11 +97,12 @@ fn sort(e: &sqlx::Error, message: String) -> StoreError {
 
 /// Sorts a database error by its code: SQLite's numeric (extended) result codes, or
 /// PostgreSQL's five-character SQLSTATE.
-fn classify(code: &str, kind: sqlx::error::ErrorKind, message: String) -> StoreError {
+fn classify(code: &str, kind: sqlx::error::ErrorKind, sqlite: bool, message: String) -> StoreError {
     if !matches!(kind, sqlx::error::ErrorKind::Other) {
         return StoreError::Rejected(message);
     }
-    if let Ok(n) = code.parse::<i64>() {
+    if sqlite {
+        let Ok(n) = code.parse::<i64>() else { return StoreError::Database(message) };
         // SQLite: the primary code is the low byte.
         return match n & 0xff {
             // BUSY, LOCKED, NOMEM, IOERR, FULL, CANTOPEN, PROTOCOL

@@ -4,7 +4,7 @@
 //! `2026-11-25T09:30:00.123456Z` (always six fractional digits): SQLite stores exactly that
 //! text, so comparing texts orders instants; PostgreSQL stores `timestamptz`, reads the text
 //! with `$n::timestamptz` and writes it back with `to_char` (no driver date types needed).
-//! Both number their parameters `$1`, `$2`, ….
+//! Both number their parameters `$1`, `$2`, … (SQLite's multi-row insert: `?`, in order).
 
 use super::StoreError;
 use time::format_description::BorrowedFormatItem;
@@ -16,14 +16,6 @@ pub(crate) struct Sql {
     /// Starts a write transaction (SQLite takes the write lock at once, so the busy
     /// timeout applies instead of failing on a stale read snapshot).
     pub begin_write: &'static str,
-    /// `(id, body, canonical, customer_id, subscription_id, flow_id, plan_id, test,
-    /// result_type, reason_id, created_at, received_at)`; returns `seq`, or no row when
-    /// the id exists.
-    pub insert_outcome: &'static str,
-    /// `(id)` → `canonical`.
-    pub canonical_of: &'static str,
-    /// `(outcome_seq, outcome_id, now)`: a pending delivery due now.
-    pub insert_delivery: &'static str,
     /// `(now, limit)` → `id, body, attempts, first_attempt_at, received_at`, stored order.
     pub due: &'static str,
     /// `()` → the earliest pending `next_attempt_at`, or null.
@@ -47,13 +39,6 @@ pub(crate) struct Sql {
 
 pub(crate) const SQLITE: Sql = Sql {
     begin_write: "BEGIN IMMEDIATE",
-    insert_outcome: "INSERT INTO outcomes (id, body, canonical, customer_id, subscription_id, flow_id, plan_id, \
-        test, result_type, reason_id, created_at, received_at) \
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) \
-        ON CONFLICT (id) DO NOTHING RETURNING seq",
-    canonical_of: "SELECT canonical FROM outcomes WHERE id = $1",
-    insert_delivery: "INSERT INTO deliveries (outcome_seq, outcome_id, state, attempts, next_attempt_at, updated_at) \
-        VALUES ($1, $2, 'pending', 0, $3, $3)",
     due: "SELECT o.id, o.body, d.attempts, d.first_attempt_at, o.received_at \
         FROM deliveries d JOIN outcomes o ON o.seq = d.outcome_seq \
         WHERE d.state = 'pending' AND d.next_attempt_at <= $1 ORDER BY d.outcome_seq LIMIT $2",
@@ -83,13 +68,6 @@ macro_rules! text {
 
 pub(crate) const POSTGRES: Sql = Sql {
     begin_write: "BEGIN",
-    insert_outcome: "INSERT INTO outcomes (id, body, canonical, customer_id, subscription_id, flow_id, plan_id, \
-        test, result_type, reason_id, created_at, received_at) \
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::timestamptz, $12::timestamptz) \
-        ON CONFLICT (id) DO NOTHING RETURNING seq",
-    canonical_of: "SELECT canonical FROM outcomes WHERE id = $1",
-    insert_delivery: "INSERT INTO deliveries (outcome_seq, outcome_id, state, attempts, next_attempt_at, updated_at) \
-        VALUES ($1, $2, 'pending', 0, $3::timestamptz, $3::timestamptz)",
     due: concat!(
         "SELECT o.id, o.body, d.attempts, ",
         text!("d.first_attempt_at"),
@@ -120,6 +98,76 @@ pub(crate) const POSTGRES: Sql = Sql {
         AND ($3::timestamptz IS NULL OR created_at < $3::timestamptz) AND ($4 OR NOT test) ORDER BY seq LIMIT $6"
     ),
 };
+
+// ---------------------------------------------------------------- the batch insert
+//
+// A constant number of statements per batch, whatever its size (see `outcomes.rs`).
+
+/// An outcome's columns, in the order each backend binds them.
+macro_rules! outcome_columns {
+    () => {
+        "id, body, canonical, customer_id, subscription_id, flow_id, plan_id, test, result_type, reason_id, \
+        created_at, received_at"
+    };
+}
+
+/// An outcome's bound values per row in [`sqlite_insert_outcomes`].
+pub(crate) const SQLITE_OUTCOME_PARAMS: usize = 12;
+
+/// SQLite: inserts `rows` outcomes (12 values each, in the columns' order), in
+/// order, skipping ids already stored; returns `id` of each row inserted. One text per
+/// row count (`sqlx` prepares and caches each once per connection).
+pub(crate) fn sqlite_insert_outcomes(rows: usize) -> String {
+    const HEAD: &str = concat!("INSERT INTO outcomes (", outcome_columns!(), ") VALUES ");
+    // Anonymous `?`, bound in order: numbered or named parameters cost sqlx a look-up of
+    // each one's name when binding (linear in SQLite: quadratic for the statement).
+    const ROW: &str = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    const TAIL: &str = " ON CONFLICT (id) DO NOTHING RETURNING id";
+    let mut sql = String::with_capacity(HEAD.len() + rows * (ROW.len() + 1) + TAIL.len());
+    sql.push_str(HEAD);
+    for i in 0..rows {
+        if i > 0 {
+            sql.push(',');
+        }
+        sql.push_str(ROW);
+    }
+    sql.push_str(TAIL);
+    sql
+}
+
+/// SQLite: `(ids)`, a JSON array of outcome ids: a pending delivery for each, due when
+/// it was received.
+pub(crate) const SQLITE_INSERT_DELIVERIES: &str =
+    "INSERT INTO deliveries (outcome_seq, outcome_id, state, attempts, next_attempt_at, updated_at) \
+    SELECT seq, id, 'pending', 0, received_at, received_at FROM outcomes \
+    WHERE id IN (SELECT value FROM json_each($1)) ORDER BY seq";
+
+/// SQLite: `(ids)`, a JSON array of outcome ids → `id, canonical` of those stored.
+pub(crate) const SQLITE_CANONICALS: &str =
+    "SELECT id, canonical FROM outcomes WHERE id IN (SELECT value FROM json_each($1))";
+
+/// PostgreSQL: one array per column (`id`, `body`, `canonical`, `customer_id`,
+/// `subscription_id`, `flow_id`, `plan_id`, `test`, `result_type`, `reason_id`,
+/// `created_at`, `received_at`, the times as text), then `forward`: inserts the outcomes
+/// in array order, skipping ids already stored, with a pending delivery for each when
+/// `forward`; returns `id` of each row inserted.
+pub(crate) const POSTGRES_INSERT_OUTCOMES: &str = concat!(
+    "WITH input AS (SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], \
+    $6::text[], $7::text[], $8::boolean[], $9::text[], $10::text[], $11::timestamptz[], $12::timestamptz[]) \
+    WITH ORDINALITY AS i(",
+    outcome_columns!(),
+    ", ord)), stored AS (INSERT INTO outcomes (",
+    outcome_columns!(),
+    ") SELECT ",
+    outcome_columns!(),
+    " FROM input ORDER BY ord ON CONFLICT (id) DO NOTHING RETURNING seq, id, received_at), \
+    queued AS (INSERT INTO deliveries (outcome_seq, outcome_id, state, attempts, next_attempt_at, updated_at) \
+    SELECT seq, id, 'pending', 0, received_at, received_at FROM stored WHERE $13 ORDER BY seq) \
+    SELECT id FROM stored"
+);
+
+/// PostgreSQL: `(ids)` → `id, canonical` of those stored.
+pub(crate) const POSTGRES_CANONICALS: &str = "SELECT id, canonical FROM outcomes WHERE id = ANY($1)";
 
 const FORMAT: &[BorrowedFormatItem<'static>] =
     format_description!("[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:6]Z");
