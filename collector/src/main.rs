@@ -6,6 +6,7 @@ mod cli;
 mod forward;
 mod forwarding;
 mod http;
+mod insights;
 mod queue_adapter;
 mod store;
 mod tokens;

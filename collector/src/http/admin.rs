@@ -1,7 +1,10 @@
 //! The admin API (COLLECTOR.md section 6), behind `Authorization: Bearer <admin key>`
-//! (compared in constant time); without an admin key configured these routes are 404.
-//! `GET /v1/outcomes.csv` streams every outcome as RFC 4180 CSV (a million rows are never
-//! held in memory); `DELETE /v1/customers/<id>` erases a customer.
+//! (compared in constant time), or, for reads, the insights page's session cookie; without
+//! an admin key configured these routes are 404. `GET /v1/insights` answers the figures;
+//! `GET /v1/outcomes.csv` and `GET /v1/keep-in-touch.csv` stream RFC 4180 CSV (a million
+//! rows are never held in memory); `POST /v1/subscriptions/<id>/cancelled` records a
+//! cancellation reported by the shop's backend; `DELETE /v1/customers/<id>` erases a
+//! customer.
 
 use super::error::ApiError;
 use super::AppState;
@@ -29,6 +32,15 @@ pub fn require_admin(state: &AppState, headers: &HeaderMap) -> Result<(), ApiErr
         Ok(())
     } else {
         Err(ApiError::new(StatusCode::UNAUTHORIZED, "Authorization: the admin key is required"))
+    }
+}
+
+/// Refuses a read without the admin key or a signed-in session cookie (the page's export
+/// links; the cookie is `SameSite=Strict`, so another site cannot send it).
+pub fn require_reader(state: &AppState, headers: &HeaderMap) -> Result<(), ApiError> {
+    match require_admin(state, headers) {
+        Err(e) if e.status == StatusCode::UNAUTHORIZED && super::session::signed_in(state, headers) => Ok(()),
+        other => other,
     }
 }
 
@@ -112,7 +124,7 @@ pub async fn outcomes_csv(
     headers: HeaderMap,
     Query(filters): Query<Filters>,
 ) -> Result<Response, ApiError> {
-    require_admin(&state, &headers)?;
+    require_reader(&state, &headers)?;
     let filter = filters.to_export()?;
     let header_row =
         futures::stream::once(async { Ok::<_, std::io::Error>(csv_line(COLUMNS.iter().map(|c| c.to_string()))) });
@@ -177,4 +189,89 @@ fn neutralise(cell: String) -> String {
     } else {
         cell
     }
+}
+
+/// The database is unavailable: try again shortly.
+fn unavailable(e: crate::store::StoreError, what: &str) -> ApiError {
+    tracing::error!(error = %e, "{what} failed");
+    ApiError::retry(StatusCode::SERVICE_UNAVAILABLE, "the database is unavailable; try again", 2)
+}
+
+/// `GET /v1/insights`.
+pub async fn insights(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Query(filters): Query<Filters>,
+) -> Result<Response, ApiError> {
+    require_reader(&state, &headers)?;
+    let filter = filters.to_export()?;
+    let figures = state.store.insights(&filter).await.map_err(|e| unavailable(e, "insights"))?;
+    Ok(Json(figures).into_response())
+}
+
+/// The keep-in-touch export's columns, in order.
+const KEEP_IN_TOUCH_COLUMNS: [&str; 6] = ["customer_id", "subscription_id", "flow_id", "date", "reason", "comment"];
+
+/// `GET /v1/keep-in-touch.csv`: the people who cancelled and asked to hear about
+/// improvements, in stored order.
+pub async fn keep_in_touch_csv(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Query(filters): Query<Filters>,
+) -> Result<Response, ApiError> {
+    require_reader(&state, &headers)?;
+    let filter = filters.to_export()?;
+    let header_row = futures::stream::once(async {
+        Ok::<_, std::io::Error>(csv_line(KEEP_IN_TOUCH_COLUMNS.iter().map(|c| c.to_string())))
+    });
+    let rows = state.store.keep_in_touch(filter).map(|row| match row {
+        Ok(r) => Ok(csv_line([
+            r.customer_id,
+            r.subscription_id.unwrap_or_default(),
+            r.flow_id,
+            r.created_at.date().to_string(),
+            r.reason_id.unwrap_or_default(),
+            r.comment.unwrap_or_default(),
+        ])),
+        Err(e) => {
+            tracing::error!(error = %e, "keep-in-touch export stopped");
+            Err(std::io::Error::other("export stopped"))
+        }
+    });
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (header::CONTENT_DISPOSITION, "attachment; filename=\"keep-in-touch.csv\""),
+        ],
+        Body::from_stream(header_row.chain(rows)),
+    )
+        .into_response())
+}
+
+/// `POST /v1/subscriptions/<subscription_id>/cancelled` with `{"at": "<RFC 3339>"}`: the
+/// shop's backend saying the subscription was cancelled then. A save of that subscription
+/// within the 30 days before counts as lost. Answers `204`; the same report twice is
+/// recorded once.
+pub async fn subscription_cancelled(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Path(subscription_id): Path<String>,
+    body: axum::body::Bytes,
+) -> Result<Response, ApiError> {
+    require_admin(&state, &headers)?;
+    let bad = |m: &str| ApiError::new(StatusCode::BAD_REQUEST, m.to_string());
+    if subscription_id.is_empty() || subscription_id.len() > 200 {
+        return Err(bad("subscription_id: must be 1 to 200 characters"));
+    }
+    let v: Value = serde_json::from_slice(&body).map_err(|e| bad(&format!("body: must be a JSON object ({e})")))?;
+    let at = match v.get("at") {
+        Some(Value::String(s)) => {
+            time::OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339)
+                .map_err(|_| bad("at: must be an RFC 3339 time such as 2026-11-25T10:04:12Z"))?
+        }
+        Some(_) => return Err(bad("at: must be an RFC 3339 time such as 2026-11-25T10:04:12Z")),
+        None => return Err(bad("at: is required")),
+    };
+    state.store.report_cancellation(&subscription_id, at).await.map_err(|e| unavailable(e, "recording a cancellation"))?;
+    Ok(StatusCode::NO_CONTENT.into_response())
 }

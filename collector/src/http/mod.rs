@@ -5,7 +5,9 @@ pub mod admin;
 pub mod error;
 pub mod limits;
 pub mod outcomes;
+pub mod pages;
 pub mod serve;
+pub mod session;
 
 use crate::store::{Store, Writer};
 use axum::extract::DefaultBodyLimit;
@@ -55,10 +57,20 @@ pub fn router(state: Arc<AppState>, cors_origins: &[String]) -> Router {
         .layer(axum::middleware::map_response(limits::cors_finish));
     let admin = Router::new()
         .route("/v1/outcomes.csv", get(admin::outcomes_csv))
+        .route("/v1/keep-in-touch.csv", get(admin::keep_in_touch_csv))
+        .route("/v1/insights", get(admin::insights))
+        .route("/v1/subscriptions/{subscription_id}/cancelled", post(admin::subscription_cancelled))
         .route("/v1/customers/{customer_id}", delete(admin::erase_customer));
+    let pages = Router::new()
+        .route("/insights", get(pages::overview))
+        .route("/insights/comments", get(pages::comments))
+        .route("/insights/sign-in", post(pages::sign_in))
+        .route("/insights/sign-out", post(pages::sign_out))
+        .route("/insights/style.css", get(pages::stylesheet));
     Router::new()
         .merge(outcomes)
         .merge(admin)
+        .merge(pages)
         .route("/healthz", get(healthz))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, REQUEST_TIMEOUT))

@@ -30,6 +30,7 @@ mod connect;
 mod deliveries;
 mod error;
 mod export;
+mod insights;
 mod lease;
 mod outcomes;
 mod sql;
@@ -134,6 +135,49 @@ pub struct ExportFilter {
     pub to: Option<time::Date>,
     /// Include test outcomes (hidden by default).
     pub include_test: bool,
+}
+
+/// A comment left in the survey, for the insights page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Comment {
+    /// The outcome's `created_at`, in UTC.
+    pub created_at: OffsetDateTime,
+    /// The flow.
+    pub flow_id: String,
+    /// The reason given.
+    pub reason_id: String,
+    /// How the session ended (`result.type`).
+    pub result_type: String,
+    /// The comment as typed (any text: shown as text, never as markup).
+    pub text: String,
+}
+
+/// One page of comments, newest first.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CommentPage {
+    /// Comments matching the filters, on every page.
+    pub total: u64,
+    /// This page's comments.
+    pub items: Vec<Comment>,
+}
+
+/// Someone who cancelled and asked to hear about improvements.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeepInTouch {
+    /// The stored order (increasing).
+    pub seq: i64,
+    /// `customer.id`: the shop joins its own contact data on it.
+    pub customer_id: String,
+    /// `customer.subscription_id`.
+    pub subscription_id: Option<String>,
+    /// The flow.
+    pub flow_id: String,
+    /// The outcome's `created_at`, in UTC.
+    pub created_at: OffsetDateTime,
+    /// The reason given, if any.
+    pub reason_id: Option<String>,
+    /// The comment, if any (erased after the retention period).
+    pub comment: Option<String>,
 }
 
 /// A stored outcome, as exported.
