@@ -10,6 +10,7 @@ mod insights;
 mod queue_adapter;
 mod store;
 mod tokens;
+mod upkeep;
 
 use clap::Parser;
 use cli::{Cli, Command, ServeArgs};
@@ -96,6 +97,7 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
     let wake = Arc::new(Notify::new());
     let writer = Writer::spawn(store.clone(), webhook.is_some(), Some(wake.clone()));
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let upkeep = upkeep::start(store.clone(), args.retention, stop_rx.clone());
     let forwarder = webhook.map(|(url, secret)| {
         forwarding::start(store.clone(), args.db.database.clone(), url, secret, args.webhook_retry_base, wake, stop_rx)
     });
@@ -116,6 +118,7 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
     if let Some(f) = forwarder {
         let _ = f.await;
     }
+    let _ = upkeep.await;
     store.close().await;
     tracing::info!("stopped");
     Ok(())

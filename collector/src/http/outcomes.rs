@@ -11,7 +11,7 @@ use axum::extract::{ConnectInfo, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use cancel_flow::core::outcome::{Outcome, OutcomeResult};
+use cancel_flow::core::outcome::Outcome;
 use cancel_flow::core::outcome_read::read_outcome;
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -47,21 +47,8 @@ pub async fn receive(
     // The canonical form written while parsing the body a second time (serde_json's
     // parser, as `canonical` has always used), without building a `Value`.
     let canonical = canonical_text(text).map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, format!("body: {e}")))?;
-    let id = outcome.id;
-    let item = NewOutcome {
-        id: id.clone(),
-        body: text.to_string(),
-        canonical,
-        customer_id: outcome.customer.id,
-        subscription_id: outcome.customer.subscription_id,
-        flow_id: outcome.flow_id,
-        plan_id: outcome.plan_id,
-        test: outcome.test,
-        result_type: result_type(&outcome.result).to_string(),
-        reason_id: outcome.survey.map(|s| s.reason_id),
-        created_at: created_at.to_offset(time::UtcOffset::UTC),
-        received_at: now,
-    };
+    let id = outcome.id.clone();
+    let item = NewOutcome::of(&outcome, text.to_string(), canonical, created_at, now);
     match state.writer.submit(item).await {
         Ok(Insert::Stored) => Ok((StatusCode::CREATED, Json(Answer { id: &id, status: "stored" })).into_response()),
         Ok(Insert::Duplicate) => Ok((StatusCode::OK, Json(Answer { id: &id, status: "duplicate" })).into_response()),
@@ -115,18 +102,5 @@ fn authorise(
                 .map(|_| ())
                 .map_err(unauthorised)
         }
-    }
-}
-
-/// The `result.type` of an outcome.
-pub fn result_type(r: &OutcomeResult) -> &'static str {
-    match r {
-        OutcomeResult::Paused { .. } => "paused",
-        OutcomeResult::Downgraded { .. } => "downgraded",
-        OutcomeResult::FrequencyReduced { .. } => "frequency_reduced",
-        OutcomeResult::DiscountAccepted { .. } => "discount_accepted",
-        OutcomeResult::LinkFollowed { .. } => "link_followed",
-        OutcomeResult::Cancelled { .. } => "cancelled",
-        OutcomeResult::Abandoned => "abandoned",
     }
 }

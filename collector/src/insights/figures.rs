@@ -156,7 +156,9 @@ impl Figures {
         }
         let mut reasons: BTreeMap<String, ReasonFigures> = BTreeMap::new();
         fn reason<'m>(reasons: &'m mut BTreeMap<String, ReasonFigures>, id: &str) -> &'m mut ReasonFigures {
-            reasons.entry(id.to_string()).or_insert_with(|| ReasonFigures { reason_id: id.to_string(), ..Default::default() })
+            reasons
+                .entry(id.to_string())
+                .or_insert_with(|| ReasonFigures { reason_id: id.to_string(), ..Default::default() })
         }
         let mut pauses: BTreeMap<(String, u32), u64> = BTreeMap::new();
         let mut frequencies: BTreeMap<(u32, String, u32), u64> = BTreeMap::new();
@@ -215,10 +217,8 @@ impl Figures {
         reasons.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.reason_id.cmp(&b.reason_id)));
         f.reasons = reasons;
 
-        f.pause_durations = pauses
-            .into_iter()
-            .map(|((unit, count), chosen)| PauseChosen { unit, count, chosen })
-            .collect();
+        f.pause_durations =
+            pauses.into_iter().map(|((unit, count), chosen)| PauseChosen { unit, count, chosen }).collect();
         f.pause_durations.sort_by(|a, b| b.chosen.cmp(&a.chosen));
         f.frequencies = frequencies
             .into_iter()

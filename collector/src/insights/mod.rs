@@ -6,5 +6,5 @@
 pub mod figures;
 pub mod tally;
 
-pub use figures::{Figures, Webhooks};
-pub use tally::{Metric, Tally};
+pub use figures::Figures;
+pub use tally::Metric;

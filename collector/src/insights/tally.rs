@@ -136,10 +136,7 @@ impl Tally {
                 counts.push((Metric::Pause, key(&[duration.unit.as_str(), &duration.count.to_string()])));
             }
             OutcomeResult::FrequencyReduced { count, per } => {
-                counts.push((
-                    Metric::Frequency,
-                    key(&[&count.to_string(), per.unit.as_str(), &per.count.to_string()]),
-                ));
+                counts.push((Metric::Frequency, key(&[&count.to_string(), per.unit.as_str(), &per.count.to_string()])));
             }
             OutcomeResult::Cancelled { .. } if outcome.keep_in_touch => {
                 counts.push((Metric::KeepInTouch, String::new()));

@@ -6,6 +6,8 @@
 //! webhook worker's queue), `export` (streaming stored outcomes), `writer` (group commit),
 //! `error`.
 
+use crate::insights::tally::{self, Tally};
+use cancel_flow::core::outcome::Outcome;
 use serde::Serialize;
 use time::OffsetDateTime;
 
@@ -26,13 +28,17 @@ macro_rules! on_pool {
     };
 }
 
+mod backfill;
 mod connect;
+mod counts;
 mod deliveries;
+mod erasure;
 mod error;
 mod export;
 mod insights;
 mod lease;
 mod outcomes;
+mod reported;
 mod sql;
 mod writer;
 
@@ -85,6 +91,42 @@ pub struct NewOutcome {
     pub created_at: OffsetDateTime,
     /// When the collector received it.
     pub received_at: OffsetDateTime,
+    /// Cancelled with the keep-in-touch opt-in ticked.
+    pub keep_in_touch: bool,
+    /// The survey's comment, when one was typed.
+    pub comment: Option<String>,
+    /// What it adds to the insights' counts.
+    pub tally: Tally,
+}
+
+impl NewOutcome {
+    /// The outcome `outcome`, read from `body`, to store.
+    pub fn of(
+        outcome: &Outcome,
+        body: String,
+        canonical: String,
+        created_at: OffsetDateTime,
+        received_at: OffsetDateTime,
+    ) -> NewOutcome {
+        let result_type = tally::result_type(&outcome.result);
+        NewOutcome {
+            id: outcome.id.clone(),
+            body,
+            canonical,
+            customer_id: outcome.customer.id.clone(),
+            subscription_id: outcome.customer.subscription_id.clone(),
+            flow_id: outcome.flow_id.clone(),
+            plan_id: outcome.plan_id.clone(),
+            test: outcome.test,
+            result_type: result_type.to_string(),
+            reason_id: outcome.survey.as_ref().map(|s| s.reason_id.clone()),
+            created_at: created_at.to_offset(time::UtcOffset::UTC),
+            received_at,
+            keep_in_touch: result_type == "cancelled" && outcome.keep_in_touch,
+            comment: outcome.survey.as_ref().and_then(|s| s.comment.clone()).filter(|c| !c.trim().is_empty()),
+            tally: Tally::of(outcome),
+        }
+    }
 }
 
 /// What storing one outcome did.

@@ -2,6 +2,7 @@
 //! statements per batch; each item stored, a duplicate or a conflict, as if inserted one
 //! after the other) and a customer's erasure.
 
+use super::counts;
 use super::sql::{self, ts};
 use super::{Backend, Insert, NewOutcome, Store, StoreError};
 use sqlx::{Postgres, Sqlite};
@@ -11,20 +12,20 @@ use std::collections::HashMap;
 /// An outcome's values as bound: timestamps as text, NUL characters (which PostgreSQL
 /// refuses in text, failing the whole batch) replaced in the indexed fields. `body` and
 /// `canonical` are JSON texts, which cannot hold a raw NUL.
-struct Row<'a> {
-    item: &'a NewOutcome,
-    id: Cow<'a, str>,
-    customer_id: Cow<'a, str>,
-    subscription_id: Option<Cow<'a, str>>,
-    flow_id: Cow<'a, str>,
-    plan_id: Cow<'a, str>,
-    result_type: Cow<'a, str>,
-    reason_id: Option<Cow<'a, str>>,
-    created_at: String,
-    received_at: String,
+pub(super) struct Row<'a> {
+    pub item: &'a NewOutcome,
+    pub id: Cow<'a, str>,
+    pub customer_id: Cow<'a, str>,
+    pub subscription_id: Option<Cow<'a, str>>,
+    pub flow_id: Cow<'a, str>,
+    pub plan_id: Cow<'a, str>,
+    pub result_type: Cow<'a, str>,
+    pub reason_id: Option<Cow<'a, str>>,
+    pub created_at: String,
+    pub received_at: String,
 }
 
-fn clean(s: &str) -> Cow<'_, str> {
+pub(super) fn clean(s: &str) -> Cow<'_, str> {
     if s.contains('\0') {
         Cow::Owned(s.replace('\0', "\u{fffd}"))
     } else {
@@ -33,7 +34,7 @@ fn clean(s: &str) -> Cow<'_, str> {
 }
 
 impl<'a> Row<'a> {
-    fn of(item: &'a NewOutcome) -> Row<'a> {
+    pub(super) fn of(item: &'a NewOutcome) -> Row<'a> {
         Row {
             item,
             id: clean(&item.id),
@@ -53,7 +54,7 @@ impl<'a> Row<'a> {
 /// statements by another collector) is tried again before giving up.
 const TRIES: usize = 3;
 
-/// The most outcomes in one SQLite `INSERT` (12 bound values each: far below SQLite's
+/// The most outcomes in one SQLite `INSERT` (13 bound values each: far below SQLite's
 /// 32,766). Batches from the writer (`BATCH_LIMIT`) fit in two.
 const SQLITE_CHUNK: usize = 256;
 const _: () = assert!(SQLITE_CHUNK * sql::SQLITE_OUTCOME_PARAMS <= 32_766);
@@ -97,6 +98,7 @@ impl Store {
                 // connection's thread.
                 let mut tx = pool.begin().await?;
                 let found = settle::<Sqlite>(&mut tx, &rows, &index, firsts, forward).await?;
+                counts::record::<Sqlite>(&mut tx, &stored_rows(&rows, &found)).await?;
                 let results = judge(&rows, &first, &found)?;
                 tx.commit().await?;
                 Ok(results)
@@ -104,25 +106,18 @@ impl Store {
             Backend::Postgres(pool) => {
                 let mut tx = pool.begin_with(sql::POSTGRES.begin_write).await?;
                 let found = settle::<Postgres>(&mut tx, &rows, &index, firsts, forward).await?;
+                counts::record::<Postgres>(&mut tx, &stored_rows(&rows, &found)).await?;
                 let results = judge(&rows, &first, &found)?;
                 tx.commit().await?;
                 Ok(results)
             }
         }
     }
+}
 
-    /// Deletes every outcome of a customer and their deliveries, in one transaction;
-    /// returns how many outcomes.
-    pub async fn erase_customer(&self, customer_id: &str) -> Result<u64, StoreError> {
-        let customer_id = clean(customer_id);
-        on_pool!(self, |pool, sql| {
-            let mut tx = pool.begin_with(sql.begin_write).await?;
-            sqlx::query(sql.erase_deliveries).bind(customer_id.as_ref()).execute(&mut *tx).await?;
-            let erased = sqlx::query(sql.erase_outcomes).bind(customer_id.as_ref()).execute(&mut *tx).await?;
-            tx.commit().await?;
-            Ok(erased.rows_affected())
-        })
-    }
+/// The rows this batch inserted.
+fn stored_rows<'r, 'a>(rows: &'r [Row<'a>], found: &[Option<Found>]) -> Vec<&'r Row<'a>> {
+    rows.iter().zip(found).filter(|(_, f)| matches!(f, Some(Found::Stored))).map(|(r, _)| r).collect()
 }
 
 /// Each item's answer, from what its id's first occurrence (`first[i]`) found.
@@ -217,7 +212,8 @@ impl BatchOps for Sqlite {
                     .bind(row.result_type.as_ref())
                     .bind(row.reason_id.as_deref())
                     .bind(row.created_at.as_str())
-                    .bind(row.received_at.as_str());
+                    .bind(row.received_at.as_str())
+                    .bind(row.item.keep_in_touch);
             }
             stored.extend(query.fetch_all(&mut *conn).await?);
         }
@@ -254,6 +250,7 @@ impl BatchOps for Postgres {
             .bind(column(rows, |r| r.reason_id.as_deref()))
             .bind(column(rows, |r| r.created_at.as_str()))
             .bind(column(rows, |r| r.received_at.as_str()))
+            .bind(column(rows, |r| r.item.keep_in_touch))
             .bind(forward)
             .fetch_all(conn)
             .await?)

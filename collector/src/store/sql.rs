@@ -28,6 +28,24 @@ pub(crate) struct Sql {
     pub failed: &'static str,
     /// `()` → `state, count`.
     pub counts: &'static str,
+    /// `(customer_id)` → `body, created_at, flow_id, test, counted, lost` of each outcome.
+    pub customer_outcomes: &'static str,
+    /// `(customer_id)`: cancellations reported for the customer's subscriptions.
+    pub erase_reported: &'static str,
+    /// `(customer_id)`.
+    pub erase_comments: &'static str,
+    /// `(before, limit)` → `outcome_seq, body` of comments older than `before`.
+    pub old_comments: &'static str,
+    /// `(seq, body, canonical)`.
+    pub rewrite_body: &'static str,
+    /// `(outcome_seq)`.
+    pub erase_comment: &'static str,
+    /// `(subscription_id, at, received_at)`.
+    pub report_cancellation: &'static str,
+    /// `(limit)` → `seq, body, created_at, received_at` of uncounted outcomes, stored order.
+    pub uncounted: &'static str,
+    /// `(seqs, keep_in_touch seqs)`, JSON arrays: marks them counted.
+    pub mark_counted: &'static str,
     /// `(customer_id)`.
     pub erase_deliveries: &'static str,
     /// `(customer_id)`.
@@ -52,6 +70,19 @@ pub(crate) const SQLITE: Sql = Sql {
     failed: "UPDATE deliveries SET state = 'failed', attempts = attempts + 1, last_error = $3, updated_at = $2 \
         WHERE outcome_id = $1 AND state = 'pending'",
     counts: "SELECT state, COUNT(*) FROM deliveries GROUP BY state",
+    customer_outcomes: "SELECT body, created_at, flow_id, test, counted, lost FROM outcomes WHERE customer_id = $1",
+    erase_reported: "DELETE FROM reported_cancellations WHERE subscription_id IN \
+        (SELECT subscription_id FROM outcomes WHERE customer_id = $1 AND subscription_id IS NOT NULL)",
+    erase_comments: "DELETE FROM comments WHERE outcome_seq IN (SELECT seq FROM outcomes WHERE customer_id = $1)",
+    old_comments: "SELECT c.outcome_seq, o.body FROM comments c JOIN outcomes o ON o.seq = c.outcome_seq \
+        WHERE c.created_at < $1 ORDER BY c.outcome_seq LIMIT $2",
+    rewrite_body: "UPDATE outcomes SET body = $2, canonical = $3 WHERE seq = $1",
+    erase_comment: "DELETE FROM comments WHERE outcome_seq = $1",
+    report_cancellation: "INSERT INTO reported_cancellations (subscription_id, at, received_at) VALUES ($1, $2, $3) \
+        ON CONFLICT (subscription_id, at) DO NOTHING",
+    uncounted: "SELECT seq, body, created_at, received_at FROM outcomes WHERE counted = 0 ORDER BY seq LIMIT $1",
+    mark_counted: "UPDATE outcomes SET counted = 1, keep_in_touch = (seq IN (SELECT value FROM json_each($2))) \
+        WHERE seq IN (SELECT value FROM json_each($1))",
     erase_deliveries: "DELETE FROM deliveries WHERE outcome_seq IN (SELECT seq FROM outcomes WHERE customer_id = $1)",
     erase_outcomes: "DELETE FROM outcomes WHERE customer_id = $1",
     export_page: "SELECT seq, id, body, received_at, created_at FROM outcomes \
@@ -86,6 +117,30 @@ pub(crate) const POSTGRES: Sql = Sql {
     failed: "UPDATE deliveries SET state = 'failed', attempts = attempts + 1, last_error = $3, \
         updated_at = $2::timestamptz WHERE outcome_id = $1 AND state = 'pending'",
     counts: "SELECT state, COUNT(*) FROM deliveries GROUP BY state",
+    customer_outcomes: concat!(
+        "SELECT body, ",
+        text!("created_at"),
+        ", flow_id, test, counted, lost FROM outcomes WHERE customer_id = $1"
+    ),
+    erase_reported: "DELETE FROM reported_cancellations WHERE subscription_id IN \
+        (SELECT subscription_id FROM outcomes WHERE customer_id = $1 AND subscription_id IS NOT NULL)",
+    erase_comments: "DELETE FROM comments WHERE outcome_seq IN (SELECT seq FROM outcomes WHERE customer_id = $1)",
+    old_comments: "SELECT c.outcome_seq, o.body FROM comments c JOIN outcomes o ON o.seq = c.outcome_seq \
+        WHERE c.created_at < $1::timestamptz ORDER BY c.outcome_seq LIMIT $2",
+    rewrite_body: "UPDATE outcomes SET body = $2, canonical = $3 WHERE seq = $1",
+    erase_comment: "DELETE FROM comments WHERE outcome_seq = $1",
+    report_cancellation: "INSERT INTO reported_cancellations (subscription_id, at, received_at) \
+        VALUES ($1, $2::timestamptz, $3::timestamptz) ON CONFLICT (subscription_id, at) DO NOTHING",
+    uncounted: concat!(
+        "SELECT seq, body, ",
+        text!("created_at"),
+        ", ",
+        text!("received_at"),
+        " FROM outcomes WHERE NOT counted ORDER BY seq LIMIT $1"
+    ),
+    mark_counted: "UPDATE outcomes SET counted = TRUE, \
+        keep_in_touch = (seq IN (SELECT value::bigint FROM json_array_elements_text($2::json))) \
+        WHERE seq IN (SELECT value::bigint FROM json_array_elements_text($1::json))",
     erase_deliveries: "DELETE FROM deliveries WHERE outcome_seq IN (SELECT seq FROM outcomes WHERE customer_id = $1)",
     erase_outcomes: "DELETE FROM outcomes WHERE customer_id = $1",
     export_page: concat!(
@@ -107,21 +162,22 @@ pub(crate) const POSTGRES: Sql = Sql {
 macro_rules! outcome_columns {
     () => {
         "id, body, canonical, customer_id, subscription_id, flow_id, plan_id, test, result_type, reason_id, \
-        created_at, received_at"
+        created_at, received_at, keep_in_touch"
     };
 }
 
 /// An outcome's bound values per row in [`sqlite_insert_outcomes`].
-pub(crate) const SQLITE_OUTCOME_PARAMS: usize = 12;
+pub(crate) const SQLITE_OUTCOME_PARAMS: usize = 13;
 
-/// SQLite: inserts `rows` outcomes (12 values each, in the columns' order), in
-/// order, skipping ids already stored; returns `id` of each row inserted. One text per
+/// SQLite: inserts `rows` outcomes (13 values each, in the columns' order; each counted
+/// in the insights by the same transaction), in order, skipping ids already stored;
+/// returns `id` of each row inserted. One text per
 /// row count (`sqlx` prepares and caches each once per connection).
 pub(crate) fn sqlite_insert_outcomes(rows: usize) -> String {
-    const HEAD: &str = concat!("INSERT INTO outcomes (", outcome_columns!(), ") VALUES ");
+    const HEAD: &str = concat!("INSERT INTO outcomes (", outcome_columns!(), ", counted) VALUES ");
     // Anonymous `?`, bound in order: numbered or named parameters cost sqlx a look-up of
     // each one's name when binding (linear in SQLite: quadratic for the statement).
-    const ROW: &str = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    const ROW: &str = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)";
     const TAIL: &str = " ON CONFLICT (id) DO NOTHING RETURNING id";
     let mut sql = String::with_capacity(HEAD.len() + rows * (ROW.len() + 1) + TAIL.len());
     sql.push_str(HEAD);
@@ -148,21 +204,22 @@ pub(crate) const SQLITE_CANONICALS: &str =
 
 /// PostgreSQL: one array per column (`id`, `body`, `canonical`, `customer_id`,
 /// `subscription_id`, `flow_id`, `plan_id`, `test`, `result_type`, `reason_id`,
-/// `created_at`, `received_at`, the times as text), then `forward`: inserts the outcomes
+/// `created_at`, `received_at` (the times as text), `keep_in_touch`), then `forward`:
+/// inserts the outcomes (each counted in the insights by the same transaction)
 /// in array order, skipping ids already stored, with a pending delivery for each when
 /// `forward`; returns `id` of each row inserted.
 pub(crate) const POSTGRES_INSERT_OUTCOMES: &str = concat!(
     "WITH input AS (SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], \
-    $6::text[], $7::text[], $8::boolean[], $9::text[], $10::text[], $11::timestamptz[], $12::timestamptz[]) \
-    WITH ORDINALITY AS i(",
+    $6::text[], $7::text[], $8::boolean[], $9::text[], $10::text[], $11::timestamptz[], $12::timestamptz[], \
+    $13::boolean[]) WITH ORDINALITY AS i(",
     outcome_columns!(),
     ", ord)), stored AS (INSERT INTO outcomes (",
     outcome_columns!(),
-    ") SELECT ",
+    ", counted) SELECT ",
     outcome_columns!(),
-    " FROM input ORDER BY ord ON CONFLICT (id) DO NOTHING RETURNING seq, id, received_at), \
+    ", TRUE FROM input ORDER BY ord ON CONFLICT (id) DO NOTHING RETURNING seq, id, received_at), \
     queued AS (INSERT INTO deliveries (outcome_seq, outcome_id, state, attempts, next_attempt_at, updated_at) \
-    SELECT seq, id, 'pending', 0, received_at, received_at FROM stored WHERE $13 ORDER BY seq) \
+    SELECT seq, id, 'pending', 0, received_at, received_at FROM stored WHERE $14 ORDER BY seq) \
     SELECT id FROM stored"
 );
 

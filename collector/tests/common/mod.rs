@@ -1,2 +1,3 @@
 //! Shared test helpers: the real collector process (`server`).
+pub mod insights_model;
 pub mod server;

@@ -174,3 +174,15 @@ pub fn eventually(ms: u64, what: &str, mut f: impl FnMut() -> bool) {
     }
     panic!("timed out waiting for {what}");
 }
+
+/// Waits until the future `f` gives true (polling), or panics after `ms`.
+pub async fn eventually_async<F: std::future::Future<Output = bool>>(ms: u64, what: &str, mut f: impl FnMut() -> F) {
+    let start = Instant::now();
+    while start.elapsed() < Duration::from_millis(ms) {
+        if f().await {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("timed out waiting for {what}");
+}
