@@ -492,3 +492,73 @@ async fn sqlite_file_is_created_in_wal_mode() {
     assert!(!store.ping().await);
     db.remove().await;
 }
+
+/// Runs `statement` on the test database directly.
+async fn raw(url: &str, statement: &str) {
+    use sqlx::Connection;
+    if url.starts_with("sqlite:") {
+        let mut c = sqlx::SqliteConnection::connect(url).await.expect("a connection");
+        sqlx::query(statement).execute(&mut c).await.expect(statement);
+    } else {
+        let mut c = sqlx::PgConnection::connect(url).await.expect("a connection");
+        sqlx::query(statement).execute(&mut c).await.expect(statement);
+    }
+}
+
+/// Outcomes stored before migration 0002 (uncounted, no comments rows, no counts) are
+/// counted once by `count_uncounted`, to the same figures as if counted when stored.
+async fn counts_outcomes_stored_before_the_insights(db: &support::TestDb) {
+    let store = db.store().await;
+    let mut batch = Vec::new();
+    for i in 0..1_200 {
+        let mut v =
+            body(&format!("b-{i}"), &format!("cus_{}", i % 50), ["f", "g"][i % 2], "2026-11-20T10:00:00Z", i % 9 == 0);
+        v["created_at"] = json!(format!("2026-11-{:02}T{:02}:00:00Z", 1 + i % 25, i % 24));
+        v["customer"]["subscription_id"] = json!(format!("sub_{}", i % 300));
+        if i % 7 < 3 {
+            v["result"] =
+                json!({ "type": "paused", "duration": { "unit": "week", "count": 4 }, "resume_on": "2026-12-23" });
+            v["keep_in_touch"] = json!(false);
+        }
+        if i % 5 == 0 {
+            v["survey"] = serde_json::Value::Null;
+        }
+        batch.push(outcome_of(v, NOW));
+    }
+    store.insert_batch(&batch, false).await.unwrap();
+    let filter = ExportFilter { include_test: true, ..ExportFilter::default() };
+    let figures = store.insights(&filter).await.unwrap();
+    let comments = store.comments(&filter, None, 0, 5).await.unwrap();
+    let keep = store.keep_in_touch_recent(&filter, 5).await.unwrap();
+    assert!(figures.saves_lost.within_30d > 0 && figures.keep_in_touch > 0 && comments.total > 0);
+
+    for statement in [
+        "UPDATE outcomes SET counted = FALSE, lost = FALSE, keep_in_touch = FALSE",
+        "DELETE FROM insight_counts",
+        "DELETE FROM comments",
+    ] {
+        raw(db.url(), statement).await;
+    }
+    assert_eq!(store.insights(&filter).await.unwrap().sessions, 0);
+    assert_eq!(store.count_uncounted().await.unwrap(), 1_200);
+    assert_eq!(store.insights(&filter).await.unwrap(), figures);
+    assert_eq!(store.comments(&filter, None, 0, 5).await.unwrap(), comments);
+    assert_eq!(store.keep_in_touch_recent(&filter, 5).await.unwrap(), keep);
+    assert_eq!(store.count_uncounted().await.unwrap(), 0, "counted once");
+    assert_eq!(store.insights(&filter).await.unwrap(), figures);
+    store.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_counts_outcomes_stored_before_the_insights() {
+    let db = support::sqlite("backfill");
+    counts_outcomes_stored_before_the_insights(&db).await;
+    db.remove().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_counts_outcomes_stored_before_the_insights() {
+    let Some(db) = support::postgres("backfill").await else { return };
+    counts_outcomes_stored_before_the_insights(&db).await;
+    db.remove().await;
+}

@@ -248,3 +248,105 @@ impl Figures {
         f
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::insights::tally::Tally;
+    use cancel_flow::core::outcome::Outcome;
+    use rand::{Rng, SeedableRng};
+    use std::collections::HashMap;
+
+    fn random_outcome(rng: &mut rand::rngs::StdRng) -> (String, Outcome) {
+        let result = match rng.gen_range(0..7) {
+            0 => {
+                serde_json::json!({"type": "paused", "duration": {"unit": "week", "count": rng.gen_range(1..5)}, "resume_on": "2027-01-01"})
+            }
+            1 => serde_json::json!({"type": "downgraded", "from": "a", "to": "b"}),
+            2 => serde_json::json!({"type": "frequency_reduced", "count": 2, "per": {"unit": "week", "count": 4}}),
+            3 => serde_json::json!({"type": "discount_accepted", "percent_off": 10, "months": 2}),
+            4 => serde_json::json!({"type": "link_followed", "link_id": "chat"}),
+            5 => serde_json::json!({"type": "cancelled", "effective": "immediately", "effective_on": null}),
+            _ => serde_json::json!({"type": "abandoned"}),
+        };
+        let survey = if rng.gen_bool(0.7) {
+            {
+                let reason = ["a", "b", "c"][rng.gen_range(0..3)];
+                serde_json::json!({"reason_id": reason, "comment": null})
+            }
+        } else {
+            serde_json::Value::Null
+        };
+        let day = format!("2026-11-{:02}", rng.gen_range(1..29));
+        let v = serde_json::json!({
+            "schema": "cancel-flow/outcome@1", "id": "x", "created_at": format!("{day}T10:00:00Z"), "flow_id": "f",
+            "test": false, "customer": {"id": "c", "subscription_id": null}, "plan_id": "p", "locale": "en",
+            "result": result, "survey": survey, "offers": [{"type": "pause", "accepted": false}],
+            "keep_in_touch": rng.gen_bool(0.5), "steps": ["survey", "done"], "elapsed_ms": 1
+        });
+        (day, serde_json::from_value(v).unwrap())
+    }
+
+    /// The figures of `outcomes`, through the tallies as the store sums them.
+    fn figures(outcomes: &[(String, Outcome)]) -> Figures {
+        let mut counts: HashMap<(Metric, String), i64> = HashMap::new();
+        let mut days: HashMap<(String, String), i64> = HashMap::new();
+        for (day, o) in outcomes {
+            for (metric, key) in Tally::of(o).counts {
+                if metric == Metric::Result {
+                    *days.entry((day.clone(), key.clone())).or_default() += 1;
+                }
+                *counts.entry((metric, key)).or_default() += 1;
+            }
+        }
+        Figures::from_counts(
+            counts.into_iter().map(|((m, k), n)| (m, k, n)),
+            days.into_iter().map(|((d, k), n)| (d, k, n)),
+            Webhooks::default(),
+        )
+    }
+
+    #[test]
+    fn the_figures_add_up_and_an_abandoned_session_never_raises_the_save_rate() {
+        let mut rng = rand::rngs::StdRng::seed_from_u64(11);
+        for _ in 0..500 {
+            let mut outcomes: Vec<_> = (0..rng.gen_range(0..40)).map(|_| random_outcome(&mut rng)).collect();
+            let f = figures(&outcomes);
+            assert_eq!(f.sessions, outcomes.len() as u64);
+            assert_eq!(f.sessions, f.by_result.values().sum::<u64>());
+            assert_eq!(f.decided + f.by_result["abandoned"], f.sessions);
+            assert!(f.saved + f.deflected + f.by_result["cancelled"] == f.decided);
+            assert_eq!(f.skipped_survey + f.reasons.iter().map(|r| r.count).sum::<u64>(), f.sessions);
+            let shares: f64 = f.reasons.iter().map(|r| r.share).sum();
+            assert!(f.reasons.is_empty() || (shares - 1.0).abs() < 0.001, "{shares}");
+            assert!(f.reasons.windows(2).all(|w| w[0].count >= w[1].count), "most frequent first");
+            let day_total: u64 = f.by_day.iter().map(|d| d.saved + d.cancelled + d.deflected + d.abandoned).sum();
+            assert_eq!(day_total, f.sessions);
+            assert!(f.by_day.windows(2).all(|w| w[0].date < w[1].date), "oldest first");
+            assert_eq!(
+                f.keep_in_touch,
+                outcomes
+                    .iter()
+                    .filter(|(_, o)| o.keep_in_touch
+                        && matches!(o.result, cancel_flow::core::outcome::OutcomeResult::Cancelled { .. }))
+                    .count() as u64
+            );
+
+            let mut abandoned = random_outcome(&mut rng);
+            abandoned.1.result = cancel_flow::core::outcome::OutcomeResult::Abandoned;
+            outcomes.push(abandoned);
+            let g = figures(&outcomes);
+            assert_eq!(g.save_rate, f.save_rate, "abandoned sessions are not in the rate");
+            assert_eq!(g.saved, f.saved);
+            assert!(g.abandoned_share >= f.abandoned_share);
+        }
+    }
+
+    #[test]
+    fn ratios_round_to_four_decimals_and_are_null_over_nothing() {
+        assert_eq!(ratio(15, 35), Some(0.4286));
+        assert_eq!(ratio(5, 40), Some(0.125));
+        assert_eq!(ratio(0, 0), None);
+        assert_eq!(ratio(1, 3), Some(0.3333));
+    }
+}

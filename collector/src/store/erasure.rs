@@ -7,7 +7,7 @@ use super::counts::{add_counts, day_of, lock, Deltas};
 use super::outcomes::clean;
 use super::{canonical, Store, StoreError};
 use crate::insights::tally::{Metric, Tally};
-use cancel_flow::core::outcome_read::read_outcome;
+use cancel_flow::core::outcome::Outcome;
 use time::OffsetDateTime;
 
 /// Comments erased per transaction.
@@ -30,7 +30,7 @@ impl Store {
                     continue;
                 }
                 let day = day_of(created_at);
-                if let Ok(outcome) = read_outcome(body) {
+                if let Ok(outcome) = serde_json::from_str::<Outcome>(body) {
                     deltas.add_tally(day, flow_id, *test, &Tally::of(&outcome), -1);
                 }
                 if *lost {
