@@ -54,10 +54,12 @@ async function outcomes(_req, res) {
   res.writeHead(200, { "content-type": "text/html; charset=utf-8", "cache-control": "no-store" });
   res.end(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Outcomes stored</title>
 <style>body{font:15px/1.4 system-ui,sans-serif;margin:24px}table{border-collapse:collapse;width:100%}td,th{border:1px solid #ccc;padding:6px;vertical-align:top;text-align:left}</style></head>
-<body><h1>Outcomes stored by the collector</h1><p><a href="/">Back to the shop</a> · ${rows.length} stored · newest last</p>
+<body><h1>Outcomes stored by the collector</h1><p><a href="/">Back to the shop</a> · ${rows.length} stored · newest last · <a href="${collector}/insights?include_test=true">the collector's insights</a> (sign in with the admin key the demo printed)</p>
 <table><thead><tr><th>decided</th><th>result</th><th>details</th><th>reason</th><th>comment</th><th>keep in touch</th></tr></thead><tbody>${body}</tbody></table></body></html>`);
 }
 
 const s = await startServer({ dist, prefix: "/", port: shopPort, log: false, renderIndex, routes: { "/outcomes": outcomes } });
 console.log(`cancel-flow demo shop: ${s.origin}/   collector: ${collector}   outcomes stored: ${s.origin}/outcomes`);
-console.log(`admin key for the collector's API (demo only): ${secrets.admin}`);
+console.log(`admin key for the collector's API and insights (demo only): ${secrets.admin}`);
+// The demo's flow is marked "test": the insights hide test outcomes unless asked.
+console.log(`insights: ${collector}/insights?include_test=true   (sign in with the admin key above)`);
