@@ -219,12 +219,12 @@ impl Figures {
 
         f.pause_durations =
             pauses.into_iter().map(|((unit, count), chosen)| PauseChosen { unit, count, chosen }).collect();
-        f.pause_durations.sort_by(|a, b| b.chosen.cmp(&a.chosen));
+        f.pause_durations.sort_by_key(|p| std::cmp::Reverse(p.chosen));
         f.frequencies = frequencies
             .into_iter()
             .map(|((count, unit, per), chosen)| FrequencyChosen { count, per: Period { unit, count: per }, chosen })
             .collect();
-        f.frequencies.sort_by(|a, b| b.chosen.cmp(&a.chosen));
+        f.frequencies.sort_by_key(|p| std::cmp::Reverse(p.chosen));
 
         let mut by_day: BTreeMap<String, Day> = BTreeMap::new();
         for (date, result, n) in days {

@@ -14,7 +14,7 @@ use sqlx::{Postgres, Sqlite};
 use std::collections::BTreeMap;
 
 /// The advisory lock key of the insights' writers ("cf-ins" in ASCII).
-const INSIGHTS_LOCK: i64 = 0x0063_662d_696e_73;
+const INSIGHTS_LOCK: i64 = 0x0000_6366_2d69_6e73;
 
 /// Changes to the counts: `(day, flow, test, metric, key)` → how much to add.
 #[derive(Debug, Default)]

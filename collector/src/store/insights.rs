@@ -40,10 +40,6 @@ macro_rules! count_filter {
     };
 }
 
-const SQLITE_FILTER: &str =
-    " ($1 IS NULL OR flow_id = $1) AND ($2 IS NULL OR created_at >= $2) AND ($3 IS NULL OR created_at < $3) \
-    AND ($4 OR NOT test)";
-
 const SQLITE: ReadSql = ReadSql {
     counts: concat!("SELECT metric, key, SUM(n) FROM insight_counts", count_filter!(""), " GROUP BY metric, key"),
     by_day: concat!(
@@ -144,6 +140,12 @@ impl Bound {
     }
 }
 
+/// `(metric or day, key, total)`.
+type Summed = (String, String, i64);
+
+/// `(created_at, flow_id, reason_id, result_type, text)`.
+type CommentRow = (String, String, String, String, String);
+
 type KeepRow = (i64, String, Option<String>, String, String, Option<String>, Option<String>);
 
 /// Rows of the keep-in-touch export read per query.
@@ -161,7 +163,7 @@ impl Store {
     pub async fn insights(&self, filter: &ExportFilter) -> Result<Figures, StoreError> {
         let b = Bound::of(filter);
         let q = self.read_sql();
-        let (counts, days): (Vec<(String, String, i64)>, Vec<(String, String, i64)>) = on_pool!(self, |pool, _sql| {
+        let (counts, days): (Vec<Summed>, Vec<Summed>) = on_pool!(self, |pool, _sql| {
             let counts = sqlx::query_as(q.counts)
                 .bind(b.flow_id.as_deref())
                 .bind(b.from_day.as_deref())
@@ -196,7 +198,7 @@ impl Store {
         let b = Bound::of(filter);
         let q = self.read_sql();
         let (limit, offset) = (i64::try_from(limit).unwrap_or(i64::MAX), i64::try_from(offset).unwrap_or(i64::MAX));
-        let (total, rows): (i64, Vec<(String, String, String, String, String)>) = on_pool!(self, |pool, _sql| {
+        let (total, rows): (i64, Vec<CommentRow>) = on_pool!(self, |pool, _sql| {
             let total = sqlx::query_scalar(q.comments_total)
                 .bind(b.flow_id.as_deref())
                 .bind(b.from.as_deref())

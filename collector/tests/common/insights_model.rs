@@ -86,6 +86,11 @@ pub fn lost(s: &Value, all: &[Value], reported: &[(String, OffsetDateTime)]) -> 
         || reported.iter().any(|(r, c)| r == sub && within(*c))
 }
 
+/// Shown and accepted, per offer type.
+type Offers = BTreeMap<String, (u64, u64)>;
+/// A reason's count, offers and results.
+type Reason = (u64, Offers, BTreeMap<String, u64>);
+
 /// The expected `/v1/insights` answer, without `webhooks`.
 pub fn expected(all: &[Value], reported: &[(String, OffsetDateTime)], filter: &Filter) -> Value {
     let selected: Vec<&Value> = all.iter().filter(|o| filter.selects(o)).collect();
@@ -101,7 +106,7 @@ pub fn expected(all: &[Value], reported: &[(String, OffsetDateTime)], filter: &F
     let lost_n = selected.iter().filter(|o| SAVES.contains(&rtype(o).as_str()) && lost(o, all, reported)).count();
 
     let answered: Vec<&&Value> = selected.iter().filter(|o| !o["survey"].is_null()).collect();
-    let mut reasons: BTreeMap<String, (u64, BTreeMap<String, (u64, u64)>, BTreeMap<String, u64>)> = BTreeMap::new();
+    let mut reasons: BTreeMap<String, Reason> = BTreeMap::new();
     for o in &answered {
         let r = reasons.entry(o["survey"]["reason_id"].as_str().unwrap().to_string()).or_default();
         r.0 += 1;
@@ -117,7 +122,7 @@ pub fn expected(all: &[Value], reported: &[(String, OffsetDateTime)], filter: &F
             }
         }
     }
-    let mut reasons: Vec<(String, u64, BTreeMap<String, (u64, u64)>, BTreeMap<String, u64>)> =
+    let mut reasons: Vec<(String, u64, Offers, BTreeMap<String, u64>)> =
         reasons.into_iter().map(|(id, (n, offers, results))| (id, n, offers, results)).collect();
     reasons.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
     let reasons: Vec<Value> = reasons
@@ -149,9 +154,9 @@ pub fn expected(all: &[Value], reported: &[(String, OffsetDateTime)], filter: &F
         }
     }
     let mut pauses: Vec<_> = pauses.into_iter().collect();
-    pauses.sort_by(|a, b| b.1.cmp(&a.1));
+    pauses.sort_by_key(|p| std::cmp::Reverse(p.1));
     let mut frequencies: Vec<_> = frequencies.into_iter().collect();
-    frequencies.sort_by(|a, b| b.1.cmp(&a.1));
+    frequencies.sort_by_key(|f| std::cmp::Reverse(f.1));
 
     let mut days: BTreeMap<String, [u64; 4]> = BTreeMap::new();
     for o in &selected {
