@@ -156,7 +156,9 @@ impl CountOps for Sqlite {
             }
             query.execute(&mut *conn).await?;
         }
-        sqlx::query("DELETE FROM insight_counts WHERE n <= 0").execute(&mut *conn).await?;
+        if items.iter().any(|(_, &n)| n < 0) {
+            sqlx::query("DELETE FROM insight_counts WHERE n <= 0").execute(&mut *conn).await?;
+        }
         Ok(())
     }
 
