@@ -265,13 +265,15 @@ pub async fn subscription_cancelled(
     }
     let v: Value = serde_json::from_slice(&body).map_err(|e| bad(&format!("body: must be a JSON object ({e})")))?;
     let at = match v.get("at") {
-        Some(Value::String(s)) => {
-            time::OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339)
-                .map_err(|_| bad("at: must be an RFC 3339 time such as 2026-11-25T10:04:12Z"))?
-        }
+        Some(Value::String(s)) => time::OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339)
+            .map_err(|_| bad("at: must be an RFC 3339 time such as 2026-11-25T10:04:12Z"))?,
         Some(_) => return Err(bad("at: must be an RFC 3339 time such as 2026-11-25T10:04:12Z")),
         None => return Err(bad("at: is required")),
     };
-    state.store.report_cancellation(&subscription_id, at).await.map_err(|e| unavailable(e, "recording a cancellation"))?;
+    state
+        .store
+        .report_cancellation(&subscription_id, at)
+        .await
+        .map_err(|e| unavailable(e, "recording a cancellation"))?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }

@@ -1,0 +1,192 @@
+// The collector's insights pages in headless Chromium, against the release binary
+// (target/release/cancel-flow-collector) with an admin key, on a temporary SQLite filled
+// over HTTP with ~30 varied outcomes: signing in through the form (an HttpOnly,
+// SameSite=Strict cookie), axe-core finding no WCAG 2.2 AA violation on any page in
+// light and dark, the charts as labelled images with their numbers in tables, no request
+// to another origin and no CSP violation, no sideways scroll at 360 px, a comment with
+// markup shown as text, and signing out.
+import fs from "node:fs";
+import path from "node:path";
+import { test, expect } from "@playwright/test";
+import { BIN, startCollector, postAll, outcome, random } from "../../tools/insights-screenshot.mjs";
+import { root } from "./harness.mjs";
+
+const AXE = fs.readFileSync(path.join(root, "node_modules/axe-core/axe.min.js"), "utf8");
+const TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"];
+const KEY = "e2e-insights-admin-key";
+const MARKUP = "<script>alert(1)</script> and <b>bold</b>";
+
+/** ~30 outcomes over five days: every result type, several reasons, comments. */
+function outcomes() {
+  const rnd = random(7);
+  const spec = [
+    ["paused", "too_much_food", "Too much food for two.", ["pause", "frequency"]],
+    ["paused", "not_using", null, ["pause"]],
+    ["paused", null, null, ["pause"]],
+    ["downgraded", "too_expensive", "Smaller box is fine.", ["downgrade", "discount"]],
+    ["frequency_reduced", "too_much_food", null, ["frequency"]],
+    ["frequency_reduced", "too_much_food", "Every other week suits us.", ["frequency", "pause"]],
+    ["discount_accepted", "too_expensive", null, ["discount"]],
+    ["discount_accepted", "too_expensive", "Thanks for the offer!", ["discount", "downgrade"]],
+    ["link_followed", "quality", "The herbs were wilted twice.", ["link"]],
+    ["link_followed", "moving", null, ["pause", "link"]],
+    ["cancelled", "too_expensive", MARKUP, ["discount"], true],
+    ["cancelled", "too_expensive", null, ["discount", "downgrade"], true],
+    ["cancelled", "moving", "Moving abroad, would come back.", ["pause", "link"], true],
+    ["cancelled", "moving", null, [], false],
+    ["cancelled", "quality", "Fish was not fresh.", ["link"], false],
+    ["cancelled", "not_using", null, ["pause"], true],
+    ["cancelled", "other", "Trying something else for a while.", [], false],
+    ["cancelled", null, null, [], false],
+    ["abandoned", "too_expensive", null, []],
+    ["abandoned", null, null, []],
+  ];
+  const out = [];
+  for (let i = 0; i < 30; i++) {
+    const [type, reason, comment, offers, keepInTouch = false] = spec[i % spec.length];
+    const at = new Date(Date.UTC(2026, 10, 20 + (i % 5), 8 + (i % 12), i));
+    out.push(outcome({ rnd, at, reason, comment: i < spec.length ? comment : null, type, offers, keepInTouch, customer: 5000 + i }));
+  }
+  return out;
+}
+
+/** The session cookie, from signing in once over HTTP. */
+async function sessionCookie(base) {
+  const r = await fetch(`${base}/insights/sign-in`, { method: "POST", redirect: "manual", headers: { "content-type": "application/x-www-form-urlencoded" }, body: `key=${KEY}` });
+  expect(r.status).toBe(303);
+  const [name, value] = r.headers.get("set-cookie").split(";")[0].split("=");
+  return { name, value, url: base, httpOnly: true, sameSite: "Strict" };
+}
+
+/** Opens the overview signed in with the shared cookie. */
+async function open(page, base, cookie, where = "/insights") {
+  await page.context().addCookies([cookie]);
+  await page.goto(`${base}${where}`);
+  await expect(page.getByRole("button", { name: "Sign out" })).toBeVisible();
+}
+
+async function signIn(page, base) {
+  await page.goto(`${base}/insights`);
+  await page.getByLabel("Admin key").fill(KEY);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Cancellation insights");
+}
+
+/** axe-core, evaluated over the DevTools protocol (a <script> tag would be refused by the CSP). */
+async function axe(page, label) {
+  if (!(await page.evaluate(() => !!window.axe))) await page.evaluate(AXE);
+  const res = await page.evaluate((tags) => window.axe.run(document, { runOnly: { type: "tag", values: tags } }), TAGS);
+  const v = res.violations.map((x) => `${x.id}: ${x.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+  expect(v, `axe violations on ${label}`).toEqual([]);
+  expect(res.passes.map((p) => p.id), `axe ran on ${label}`).toContain("color-contrast");
+}
+
+test.describe("insights pages", () => {
+  test.skip(!fs.existsSync(BIN), `no ${BIN}: run cargo build --release -p cancel-flow-collector`);
+  let c, cookie;
+  test.beforeAll(async () => {
+    c = await startCollector(["--allow-unsigned", "--rate-limit", "0", "--admin-key", KEY]);
+    await postAll(c.base, outcomes());
+    cookie = await sessionCookie(c.base);
+  });
+  test.afterAll(() => c?.stop());
+
+  test("signing in through the form sets an HttpOnly, SameSite=Strict cookie; signing out clears it", async ({ page, context }) => {
+    await page.goto(`${c.base}/insights`);
+    await page.getByLabel("Admin key").fill("not the key");
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await expect(page.getByRole("alert")).toHaveText("That key was not right. Check it and try again.");
+    expect(await context.cookies()).toEqual([]);
+    await signIn(page, c.base);
+    const [cookie] = await context.cookies();
+    expect(cookie).toMatchObject({ name: "cf_session", httpOnly: true, sameSite: "Strict", path: "/", secure: false });
+    expect(await page.evaluate(() => document.cookie), "not readable from script").toBe("");
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await expect(page.getByLabel("Admin key")).toBeVisible();
+    expect(await context.cookies()).toEqual([]);
+  });
+
+  test("axe finds no WCAG 2.2 AA violation on any page, light and dark", async ({ page }) => {
+    for (const scheme of ["light", "dark"]) {
+      await page.emulateMedia({ colorScheme: scheme });
+      await page.context().clearCookies();
+      await page.goto(`${c.base}/insights`);
+      await axe(page, `sign-in (${scheme})`);
+      await page.getByLabel("Admin key").fill("wrong");
+      await page.getByRole("button", { name: "Sign in" }).click();
+      await axe(page, `sign-in, wrong key (${scheme})`);
+      await signIn(page, c.base);
+      await axe(page, `overview (${scheme})`);
+      await page.goto(`${c.base}/insights?from=2030-01-01`);
+      await expect(page.getByRole("heading", { name: "No sessions yet" })).toBeVisible();
+      await axe(page, `overview, empty (${scheme})`);
+      await page.goto(`${c.base}/insights/comments`);
+      await axe(page, `comments (${scheme})`);
+      await page.goto(`${c.base}/insights?from=yesterday`);
+      await axe(page, `bad filter (${scheme})`);
+    }
+  });
+
+  test("the chart is an image with a title, one bar a day, and a table with the numbers", async ({ page }) => {
+    await open(page, c.base, cookie);
+    const chart = page.locator('svg[role="img"]');
+    await expect(chart).toHaveCount(1);
+    const title = await chart.locator("title").first().textContent();
+    expect(title).toBe("Sessions by day, 20 Nov 2026 to 24 Nov 2026");
+    expect(await chart.getAttribute("aria-labelledby")).toContain(await chart.locator("title").first().getAttribute("id"));
+    await expect(chart.locator("g.day")).toHaveCount(5);
+    await expect(page.getByRole("img", { name: title })).toBeVisible();
+    const table = page.getByRole("region", { name: "Sessions by day, as numbers" }).locator("table");
+    await expect(table.locator("tbody tr")).toHaveCount(5);
+    await expect(table.locator("tbody tr").first()).toContainText("20 Nov 2026");
+    await expect(page.locator(".legend li")).toHaveText(["Stayed", "Talked to a person", "Cancelled", "Closed without deciding"]);
+    await expect(page.getByText(/^\d+ of \d+ people who decided stayed \(\d+\.\d%\)\./)).toBeVisible();
+    await expect(page.getByRole("link", { name: "Download every session (CSV)" })).toHaveAttribute("href", "/v1/outcomes.csv");
+    const csv = await page.request.get(`${c.base}/v1/outcomes.csv`);
+    expect(csv.status(), "the cookie opens the export").toBe(200);
+  });
+
+  test("nothing is requested from another origin and the CSP is never violated", async ({ page }) => {
+    const origin = new URL(c.base).origin;
+    const requests = [];
+    const violations = [];
+    page.on("request", (r) => requests.push(r.url()));
+    page.on("console", (m) => { if (/Content.Security.Policy|Refused to/i.test(m.text())) violations.push(m.text()); });
+    page.on("pageerror", (e) => violations.push(e.message));
+    await page.goto(`${c.base}/insights`);
+    await open(page, c.base, cookie);
+    await page.goto(`${c.base}/insights/comments`);
+    await page.getByRole("link", { name: "Older comments →" }).or(page.getByRole("heading", { level: 2 })).first().waitFor();
+    await page.goto(`${c.base}/insights?flow_id=meal-box-2026&include_test=true`);
+    const elsewhere = requests.filter((u) => !u.startsWith(`${origin}/`) && !u.startsWith("data:"));
+    expect(elsewhere).toEqual([]);
+    expect(violations).toEqual([]);
+    expect(requests.some((u) => u.includes("/insights/style.css")), "the stylesheet is loaded from the collector").toBe(true);
+  });
+
+  test("at 360 px wide nothing scrolls sideways but the tables", async ({ page }) => {
+    await page.setViewportSize({ width: 360, height: 740 });
+    await page.goto(`${c.base}/insights`);
+    const width = () => page.evaluate(() => document.documentElement.scrollWidth);
+    expect(await width(), "sign-in").toBeLessThanOrEqual(360);
+    await open(page, c.base, cookie);
+    for (const scheme of ["light", "dark"]) {
+      await page.emulateMedia({ colorScheme: scheme });
+      await page.goto(`${c.base}/insights`);
+      expect(await width(), `overview (${scheme})`).toBeLessThanOrEqual(360);
+      await page.goto(`${c.base}/insights/comments`);
+      expect(await width(), `comments (${scheme})`).toBeLessThanOrEqual(360);
+    }
+  });
+
+  test("a comment with markup shows as text", async ({ page }) => {
+    await open(page, c.base, cookie);
+    await page.goto(`${c.base}/insights/comments?reason_id=too_expensive`);
+    await expect(page.getByRole("heading", { level: 2 })).toHaveText("3 comments");
+    const shown = page.locator(".comment-text", { hasText: "alert(1)" });
+    await expect(shown).toHaveText(MARKUP);
+    await expect(shown.locator("b, script")).toHaveCount(0);
+    await page.goto(`${c.base}/insights`);
+    await expect(page.locator("td .comment-text", { hasText: "alert(1)" }), "in the keep-in-touch list too").toHaveText(MARKUP);
+  });
+});
