@@ -5,7 +5,7 @@ export PATH := $(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 export CHROMEDRIVER := /usr/bin/chromedriver
 PORT ?= 8080
 
-.PHONY: setup build demo test lint test-native test-wasm test-e2e test-bytes test-collector bench bench-collector bench-floor smoke screenshots clean
+.PHONY: setup build demo test lint test-native test-wasm test-e2e test-bytes test-collector bench bench-collector bench-insights bench-floor smoke screenshots clean
 
 setup:
 	@./scripts/setup.sh
@@ -59,6 +59,10 @@ bench: build
 bench-collector: setup
 	./bench/collector.sh
 
+## The insights with a million stored outcomes (COUNT=…): seed rate, size on disk, /v1/insights, the page and the exports' times on SQLite and PostgreSQL (bench/insights-results.json).
+bench-insights: setup
+	./bench/insights.sh
+
 ## The bytes of a minimal Leptos counter built the same way: the framework's floor.
 bench-floor: setup
 	./bench/floor/measure.sh
@@ -70,6 +74,7 @@ smoke: build
 ## Screenshots of the theming demo and each step, written to docs/.
 screenshots: build
 	node tools/screenshots.mjs dist
+	node tools/insights-screenshot.mjs
 
 clean:
 	rm -rf dist target/wasm-opt

@@ -55,15 +55,16 @@ const SQLITE: ReadSql = ReadSql {
         AND ($3 IS NULL OR created_at < $3) AND ($4 OR NOT test) AND ($5 IS NULL OR reason_id = $5) \
         ORDER BY created_at DESC, outcome_seq DESC LIMIT $6 OFFSET $7",
     keep_in_touch: "SELECT o.seq, o.customer_id, o.subscription_id, o.flow_id, o.created_at, o.reason_id, c.text \
-        FROM outcomes o LEFT JOIN comments c ON c.outcome_seq = o.seq WHERE o.keep_in_touch = 1 \
-        AND ($1 IS NULL OR o.flow_id = $1) AND ($2 IS NULL OR o.created_at >= $2) \
+        FROM outcomes o LEFT JOIN comments c ON c.outcome_seq = o.seq AND c.outcome_seq > $5 \
+        WHERE o.keep_in_touch = 1 AND ($1 IS NULL OR o.flow_id = $1) AND ($2 IS NULL OR o.created_at >= $2) \
         AND ($3 IS NULL OR o.created_at < $3) AND ($4 OR NOT o.test) AND o.seq > $5 ORDER BY o.seq LIMIT $6",
     keep_in_touch_recent:
         "SELECT o.seq, o.customer_id, o.subscription_id, o.flow_id, o.created_at, o.reason_id, c.text \
         FROM outcomes o LEFT JOIN comments c ON c.outcome_seq = o.seq WHERE o.keep_in_touch = 1 \
         AND ($1 IS NULL OR o.flow_id = $1) AND ($2 IS NULL OR o.created_at >= $2) \
         AND ($3 IS NULL OR o.created_at < $3) AND ($4 OR NOT o.test) ORDER BY o.seq DESC LIMIT $5",
-    flow_ids: "SELECT DISTINCT flow_id FROM insight_counts ORDER BY flow_id",
+    // One metric's rows only: the covering index `insight_counts_by_metric` finds them.
+    flow_ids: "SELECT DISTINCT flow_id FROM insight_counts WHERE metric = 'result' ORDER BY flow_id",
 };
 
 /// `created_at` of a row as the fixed UTC text.
@@ -99,7 +100,8 @@ const POSTGRES: ReadSql = ReadSql {
     keep_in_touch: concat!(
         "SELECT o.seq, o.customer_id, o.subscription_id, o.flow_id, ",
         pg_ts!("o.created_at"),
-        ", o.reason_id, c.text FROM outcomes o LEFT JOIN comments c ON c.outcome_seq = o.seq WHERE o.keep_in_touch \
+        ", o.reason_id, c.text FROM outcomes o \
+        LEFT JOIN comments c ON c.outcome_seq = o.seq AND c.outcome_seq > $5 WHERE o.keep_in_touch \
         AND ($1::text IS NULL OR o.flow_id = $1) AND ($2::timestamptz IS NULL OR o.created_at >= $2::timestamptz) \
         AND ($3::timestamptz IS NULL OR o.created_at < $3::timestamptz) AND ($4 OR NOT o.test) AND o.seq > $5 \
         ORDER BY o.seq LIMIT $6"
@@ -112,7 +114,7 @@ const POSTGRES: ReadSql = ReadSql {
         AND ($3::timestamptz IS NULL OR o.created_at < $3::timestamptz) AND ($4 OR NOT o.test) \
         ORDER BY o.seq DESC LIMIT $5"
     ),
-    flow_ids: "SELECT DISTINCT flow_id FROM insight_counts ORDER BY flow_id",
+    flow_ids: "SELECT DISTINCT flow_id FROM insight_counts WHERE metric = 'result' ORDER BY flow_id",
 };
 
 /// A filter as bound.
