@@ -14,8 +14,11 @@ secret=bench-secret-0123456789abcdef
 token=$("$bin" mint-token --token-secret "$secret" --customer cus_bench --subscription sub_bench --ttl 1h)
 tmp=$(mktemp -d)
 pg_started=0
+pg_db="cf_bench_collector_$$"
+pg_admin=
 cleanup() {
   [ -n "${pid:-}" ] && kill "$pid" 2>/dev/null || true
+  [ -n "$pg_admin" ] && psql -X -q -d "$pg_admin" -c "DROP DATABASE IF EXISTS $pg_db WITH (FORCE)" >/dev/null 2>&1 || true
   [ "$pg_started" = 1 ] && ./scripts/postgres.sh stop >/dev/null 2>&1 || true
   rm -rf "$tmp"
 }
@@ -31,7 +34,11 @@ run() { # name database-url
   printf '"%s": %s' "$1" "$result"
 }
 sqlite=$(run sqlite "sqlite://$tmp/sqlite/collector.db")
-./scripts/postgres.sh start >/dev/null; pg_started=1
-postgres=$(run postgres "$(./scripts/postgres.sh url)")
+# A cluster already running (tests use the same script) is reused and left running.
+if ! ./scripts/postgres.sh status >/dev/null 2>&1; then ./scripts/postgres.sh start >/dev/null; pg_started=1; fi
+# A fresh database for the run, dropped at the end.
+pg_admin=$(./scripts/postgres.sh url | sed 's/^DATABASE_URL=//')
+psql -X -q -d "$pg_admin" -c "CREATE DATABASE $pg_db" >/dev/null
+postgres=$(run postgres "${pg_admin%/*}/$pg_db")
 printf '{%s, %s, "cpus": %s}\n' "$sqlite" "$postgres" "$(nproc)" > bench/collector-results.json
 cat bench/collector-results.json

@@ -11,7 +11,12 @@ ALTER TABLE outcomes ADD COLUMN keep_in_touch INTEGER NOT NULL DEFAULT 0 CHECK (
 CREATE INDEX outcomes_uncounted ON outcomes (seq) WHERE counted = 0;
 CREATE INDEX outcomes_keep_in_touch ON outcomes (seq) WHERE keep_in_touch = 1;
 DROP INDEX outcomes_subscription;
-CREATE INDEX outcomes_subscription_created ON outcomes (subscription_id, created_at) WHERE subscription_id IS NOT NULL;
+-- Saves lost within 30 days: a new save looks for a later cancellation of its
+-- subscription; a new cancellation looks for the saves not yet lost in the 30 days before
+-- it. Each is one range of one subscription, however long its history.
+CREATE INDEX outcomes_cancellations ON outcomes (subscription_id, created_at) WHERE result_type = 'cancelled';
+CREATE INDEX outcomes_unlost_saves ON outcomes (subscription_id, created_at)
+    WHERE lost = 0 AND result_type IN ('paused', 'downgraded', 'frequency_reduced', 'discount_accepted');
 
 -- Per UTC day of created_at (YYYY-MM-DD), flow and test flag: how many outcomes counted
 -- each (metric, key) (see collector/src/insights/tally.rs).

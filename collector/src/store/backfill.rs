@@ -45,7 +45,7 @@ impl Store {
 }
 
 async fn record<C: Conn>(conn: &mut C, rows: &[&Row<'_>]) -> Result<(), StoreError> {
-    counts::record::<C::Db>(conn, rows).await
+    counts::record::<C::Db>(conn, rows, false).await
 }
 
 /// A stored row `(seq, body, created_at, received_at)` as it would have been stored.

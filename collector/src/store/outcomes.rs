@@ -98,7 +98,7 @@ impl Store {
                 // connection's thread.
                 let mut tx = pool.begin().await?;
                 let found = settle::<Sqlite>(&mut tx, &rows, &index, firsts, forward).await?;
-                counts::record::<Sqlite>(&mut tx, &stored_rows(&rows, &found)).await?;
+                counts::record::<Sqlite>(&mut tx, &stored_rows(&rows, &found), true).await?;
                 let results = judge(&rows, &first, &found)?;
                 tx.commit().await?;
                 Ok(results)
@@ -106,7 +106,7 @@ impl Store {
             Backend::Postgres(pool) => {
                 let mut tx = pool.begin_with(sql::POSTGRES.begin_write).await?;
                 let found = settle::<Postgres>(&mut tx, &rows, &index, firsts, forward).await?;
-                counts::record::<Postgres>(&mut tx, &stored_rows(&rows, &found)).await?;
+                counts::record::<Postgres>(&mut tx, &stored_rows(&rows, &found), true).await?;
                 let results = judge(&rows, &first, &found)?;
                 tx.commit().await?;
                 Ok(results)
@@ -252,6 +252,8 @@ impl BatchOps for Postgres {
             .bind(column(rows, |r| r.received_at.as_str()))
             .bind(column(rows, |r| r.item.keep_in_touch))
             .bind(forward)
+            .bind(column(rows, |r| r.item.comment.as_deref().map(|c| c.replace('\0', "\u{fffd}"))))
+            .bind(super::counts::INSIGHTS_LOCK)
             .fetch_all(conn)
             .await?)
     }

@@ -204,23 +204,29 @@ pub(crate) const SQLITE_CANONICALS: &str =
 
 /// PostgreSQL: one array per column (`id`, `body`, `canonical`, `customer_id`,
 /// `subscription_id`, `flow_id`, `plan_id`, `test`, `result_type`, `reason_id`,
-/// `created_at`, `received_at` (the times as text), `keep_in_touch`), then `forward`:
-/// inserts the outcomes (each counted in the insights by the same transaction)
+/// `created_at`, `received_at` (the times as text), `keep_in_touch`), then `forward`, the
+/// comments (`$15`, null for none) and the insights' lock key (`$16`): inserts the outcomes
 /// in array order, skipping ids already stored, with a pending delivery for each when
-/// `forward`; returns `id` of each row inserted.
+/// `forward` and their comments, and takes the insights' lock (held to the commit) when
+/// any was stored (each is counted in the insights by the same transaction); returns `id`
+/// of each row inserted.
 pub(crate) const POSTGRES_INSERT_OUTCOMES: &str = concat!(
     "WITH input AS (SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], \
     $6::text[], $7::text[], $8::boolean[], $9::text[], $10::text[], $11::timestamptz[], $12::timestamptz[], \
-    $13::boolean[]) WITH ORDINALITY AS i(",
+    $13::boolean[], $15::text[]) WITH ORDINALITY AS i(",
     outcome_columns!(),
-    ", ord)), stored AS (INSERT INTO outcomes (",
+    ", comment, ord)), stored AS (INSERT INTO outcomes (",
     outcome_columns!(),
     ", counted) SELECT ",
     outcome_columns!(),
     ", TRUE FROM input ORDER BY ord ON CONFLICT (id) DO NOTHING RETURNING seq, id, received_at), \
     queued AS (INSERT INTO deliveries (outcome_seq, outcome_id, state, attempts, next_attempt_at, updated_at) \
-    SELECT seq, id, 'pending', 0, received_at, received_at FROM stored WHERE $14 ORDER BY seq) \
-    SELECT id FROM stored"
+    SELECT seq, id, 'pending', 0, received_at, received_at FROM stored WHERE $14 ORDER BY seq), \
+    commented AS (INSERT INTO comments (outcome_seq, created_at, flow_id, test, reason_id, result_type, text) \
+    SELECT s.seq, i.created_at, i.flow_id, i.test, i.reason_id, i.result_type, i.comment \
+    FROM stored s JOIN input i ON i.id = s.id WHERE i.comment IS NOT NULL AND i.reason_id IS NOT NULL), \
+    locked AS (SELECT pg_advisory_xact_lock($16)) \
+    SELECT stored.id FROM stored, locked"
 );
 
 /// PostgreSQL: `(ids)` → `id, canonical` of those stored.
