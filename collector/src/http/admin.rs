@@ -126,24 +126,32 @@ pub async fn outcomes_csv(
 ) -> Result<Response, ApiError> {
     require_reader(&state, &headers)?;
     let filter = filters.to_export()?;
-    let header_row =
-        futures::stream::once(async { Ok::<_, std::io::Error>(csv_line(COLUMNS.iter().map(|c| c.to_string()))) });
-    let rows = state.store.export(filter).map(|row| match row {
-        Ok(r) => Ok(csv_line(row_cells(&r))),
+    let rows = state.store.export(filter).map(|row| row.map(|r| row_cells(&r)));
+    Ok(csv_download("outcomes.csv", &COLUMNS, rows))
+}
+
+/// A streamed CSV download: the header row, then a line per row as the store reads it. A
+/// store error ends the body early (the client sees a cut download, not a short file).
+fn csv_download(
+    filename: &str,
+    columns: &[&str],
+    rows: impl futures::Stream<Item = Result<Vec<String>, crate::store::StoreError>> + Send + 'static,
+) -> Response {
+    let header_row = csv_line(columns.iter().map(|c| c.to_string()));
+    let lines = rows.map(|row| match row {
+        Ok(cells) => Ok(csv_line(cells)),
         Err(e) => {
             tracing::error!(error = %e, "export stopped");
             Err(std::io::Error::other("export stopped"))
         }
     });
-    let body = Body::from_stream(header_row.chain(rows));
-    Ok((
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
-            (header::CONTENT_DISPOSITION, "attachment; filename=\"outcomes.csv\""),
-        ],
-        body,
-    )
-        .into_response())
+    let body = Body::from_stream(futures::stream::once(async { Ok(header_row) }).chain(lines));
+    let disposition = format!("attachment; filename=\"{filename}\"");
+    let mut response = ([(header::CONTENT_TYPE, "text/csv; charset=utf-8")], body).into_response();
+    if let Ok(v) = axum::http::HeaderValue::from_str(&disposition) {
+        response.headers_mut().insert(header::CONTENT_DISPOSITION, v);
+    }
+    response
 }
 
 /// One outcome's cells, from its body as received.
@@ -221,31 +229,19 @@ pub async fn keep_in_touch_csv(
 ) -> Result<Response, ApiError> {
     require_reader(&state, &headers)?;
     let filter = filters.to_export()?;
-    let header_row = futures::stream::once(async {
-        Ok::<_, std::io::Error>(csv_line(KEEP_IN_TOUCH_COLUMNS.iter().map(|c| c.to_string())))
+    let rows = state.store.keep_in_touch(filter).map(|row| {
+        row.map(|r| {
+            vec![
+                r.customer_id,
+                r.subscription_id.unwrap_or_default(),
+                r.flow_id,
+                r.created_at.date().to_string(),
+                r.reason_id.unwrap_or_default(),
+                r.comment.unwrap_or_default(),
+            ]
+        })
     });
-    let rows = state.store.keep_in_touch(filter).map(|row| match row {
-        Ok(r) => Ok(csv_line([
-            r.customer_id,
-            r.subscription_id.unwrap_or_default(),
-            r.flow_id,
-            r.created_at.date().to_string(),
-            r.reason_id.unwrap_or_default(),
-            r.comment.unwrap_or_default(),
-        ])),
-        Err(e) => {
-            tracing::error!(error = %e, "keep-in-touch export stopped");
-            Err(std::io::Error::other("export stopped"))
-        }
-    });
-    Ok((
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
-            (header::CONTENT_DISPOSITION, "attachment; filename=\"keep-in-touch.csv\""),
-        ],
-        Body::from_stream(header_row.chain(rows)),
-    )
-        .into_response())
+    Ok(csv_download("keep-in-touch.csv", &KEEP_IN_TOUCH_COLUMNS, rows))
 }
 
 /// `POST /v1/subscriptions/<subscription_id>/cancelled` with `{"at": "<RFC 3339>"}`: the

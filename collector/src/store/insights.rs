@@ -148,6 +148,17 @@ type Summed = (String, String, i64);
 /// `(created_at, flow_id, reason_id, result_type, text)`.
 type CommentRow = (String, String, String, String, String);
 
+/// Binds the filter as `$1`–`$4`: as days (`days`) for the counts, as instants (`times`)
+/// for the comments and outcomes.
+macro_rules! bind_filter {
+    ($query:expr, $b:expr, days) => {
+        $query.bind($b.flow_id.as_deref()).bind($b.from_day.as_deref()).bind($b.to_day.as_deref()).bind($b.include_test)
+    };
+    ($query:expr, $b:expr, times) => {
+        $query.bind($b.flow_id.as_deref()).bind($b.from.as_deref()).bind($b.before.as_deref()).bind($b.include_test)
+    };
+}
+
 type KeepRow = (i64, String, Option<String>, String, String, Option<String>, Option<String>);
 
 /// Rows of the keep-in-touch export read per query.
@@ -166,20 +177,8 @@ impl Store {
         let b = Bound::of(filter);
         let q = self.read_sql();
         let (counts, days): (Vec<Summed>, Vec<Summed>) = on_pool!(self, |pool, _sql| {
-            let counts = sqlx::query_as(q.counts)
-                .bind(b.flow_id.as_deref())
-                .bind(b.from_day.as_deref())
-                .bind(b.to_day.as_deref())
-                .bind(b.include_test)
-                .fetch_all(pool)
-                .await?;
-            let days = sqlx::query_as(q.by_day)
-                .bind(b.flow_id.as_deref())
-                .bind(b.from_day.as_deref())
-                .bind(b.to_day.as_deref())
-                .bind(b.include_test)
-                .fetch_all(pool)
-                .await?;
+            let counts = bind_filter!(sqlx::query_as(q.counts), b, days).fetch_all(pool).await?;
+            let days = bind_filter!(sqlx::query_as(q.by_day), b, days).fetch_all(pool).await?;
             (counts, days)
         });
         let d = self.delivery_counts().await?;
@@ -201,19 +200,9 @@ impl Store {
         let q = self.read_sql();
         let (limit, offset) = (i64::try_from(limit).unwrap_or(i64::MAX), i64::try_from(offset).unwrap_or(i64::MAX));
         let (total, rows): (i64, Vec<CommentRow>) = on_pool!(self, |pool, _sql| {
-            let total = sqlx::query_scalar(q.comments_total)
-                .bind(b.flow_id.as_deref())
-                .bind(b.from.as_deref())
-                .bind(b.before.as_deref())
-                .bind(b.include_test)
-                .bind(reason_id)
-                .fetch_one(pool)
-                .await?;
-            let rows = sqlx::query_as(q.comments)
-                .bind(b.flow_id.as_deref())
-                .bind(b.from.as_deref())
-                .bind(b.before.as_deref())
-                .bind(b.include_test)
+            let total =
+                bind_filter!(sqlx::query_scalar(q.comments_total), b, times).bind(reason_id).fetch_one(pool).await?;
+            let rows = bind_filter!(sqlx::query_as(q.comments), b, times)
                 .bind(reason_id)
                 .bind(limit)
                 .bind(offset)
@@ -239,11 +228,7 @@ impl Store {
         let b = Bound::of(filter);
         let q = self.read_sql();
         let rows: Vec<KeepRow> = on_pool!(self, |pool, _sql| {
-            sqlx::query_as(q.keep_in_touch_recent)
-                .bind(b.flow_id.as_deref())
-                .bind(b.from.as_deref())
-                .bind(b.before.as_deref())
-                .bind(b.include_test)
+            bind_filter!(sqlx::query_as(q.keep_in_touch_recent), b, times)
                 .bind(i64::try_from(limit).unwrap_or(i64::MAX))
                 .fetch_all(pool)
                 .await?
@@ -281,15 +266,7 @@ impl Store {
     async fn keep_in_touch_page(&self, b: &Bound, after: i64) -> Result<Vec<KeepInTouch>, StoreError> {
         let q = self.read_sql();
         let rows: Vec<KeepRow> = on_pool!(self, |pool, _sql| {
-            sqlx::query_as(q.keep_in_touch)
-                .bind(b.flow_id.as_deref())
-                .bind(b.from.as_deref())
-                .bind(b.before.as_deref())
-                .bind(b.include_test)
-                .bind(after)
-                .bind(PAGE)
-                .fetch_all(pool)
-                .await?
+            bind_filter!(sqlx::query_as(q.keep_in_touch), b, times).bind(after).bind(PAGE).fetch_all(pool).await?
         });
         rows.into_iter().map(keep_in_touch).collect()
     }
