@@ -10,9 +10,11 @@ PORT ?= 8080
 setup:
 	@./scripts/setup.sh
 
-## Release build of dist/ (trunk, wasm-opt -Oz) and of the collector (target/release/cancel-flow-collector).
+## Release build of dist/ (trunk, wasm-opt -Oz; then a brotli and a zopfli gzip copy beside
+## each file, tools/precompress.mjs) and of the collector (target/release/cancel-flow-collector).
 build: setup
 	trunk build --release
+	node tools/precompress.mjs dist
 	cargo build --release -p cancel-flow-collector
 
 ## The demo shop at http://127.0.0.1:$(PORT)/ with the collector (SQLite in demo-data/) behind it; outcomes at /outcomes.

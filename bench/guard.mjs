@@ -1,5 +1,6 @@
 // Byte-budget guard, run by `make test`: fails when any byte figure of dist/ grows more
-// than 3% past bench/budget.json. Bytes are deterministic; lower the budget as you win
+// than 3% past bench/budget.json: gzip -9 of each file, and the bytes as served (the
+// brotli and zopfli copies `make build` writes). Bytes are deterministic; lower the budget as you win
 // bytes (`node bench/guard.mjs dist --write` records the current figures).
 import fs from "node:fs";
 import path from "node:path";
@@ -11,7 +12,10 @@ const dist = path.resolve(process.argv[2] || "dist");
 const read = (f) => fs.readFileSync(path.join(dist, f));
 const gz = (b) => zlib.gzipSync(b, { level: 9 }).length;
 const all = Buffer.concat(["embed.js", "cancel-flow.js", "cancel-flow_bg.wasm", "cancel-flow.css"].map(read));
-const catalogs = fs.readdirSync(path.join(dist, "i18n")).map((f) => gz(read(path.join("i18n", f))));
+const catalogs = fs.readdirSync(path.join(dist, "i18n")).filter((f) => f.endsWith(".json")).map((f) => gz(read(path.join("i18n", f))));
+// As served: the copies tools/precompress.mjs wrote (brotli q11, zopfli gzip).
+const served = (suffix, files) => files.reduce((n, f) => n + read(f + suffix).length, 0);
+const WIDGET = ["embed.js", "cancel-flow.js", "cancel-flow_bg.wasm", "cancel-flow.css"];
 const now = {
   embed_js_gzip: gz(read("embed.js")),
   embed_js_raw: read("embed.js").length,
@@ -21,6 +25,9 @@ const now = {
   glue_js_gzip: gz(read("cancel-flow.js")),
   css_gzip: gz(read("cancel-flow.css")),
   largest_catalog_gzip: Math.max(...catalogs),
+  widget_served_brotli: served(".br", WIDGET),
+  widget_served_gzip: served(".gz", WIDGET),
+  embed_js_served_brotli: served(".br", ["embed.js"]),
 };
 const file = path.join(here, "budget.json");
 if (process.argv.includes("--write")) {

@@ -22,7 +22,12 @@ const bytes = {
   wasm: sizeOf([WIDGET[2]]),
   glue_js: sizeOf([WIDGET[1]]),
   css: sizeOf([WIDGET[3]]),
-  one_catalog_max: Math.max(...fs.readdirSync(path.join(dist, "i18n")).map((f) => compress(fs.readFileSync(path.join(dist, "i18n", f))).gzip)),
+  one_catalog_max: Math.max(...fs.readdirSync(path.join(dist, "i18n")).filter((f) => f.endsWith(".json")).map((f) => compress(fs.readFileSync(path.join(dist, "i18n", f))).gzip)),
+  // As served: the copies `make build` writes beside each file (brotli q11, zopfli gzip).
+  widget_served: {
+    brotli: WIDGET.reduce((n, f) => n + fs.statSync(f + ".br").size, 0),
+    gzip: WIDGET.reduce((n, f) => n + fs.statSync(f + ".gz").size, 0),
+  },
   baseline_js: sizeOf([path.join(here, "baseline/baseline.js")]),
 };
 
@@ -142,6 +147,7 @@ console.log(row("", "cancel-flow", "baseline", "ratio"));
 console.log(row("bytes, gzip (everything loaded)", bytes.widget_total.gzip, bytes.baseline_js.gzip, out.ratio_to_baseline.bytes_gzip));
 console.log(row("  embed.js raw / gzip / brotli", `${bytes.embed_js.raw}/${bytes.embed_js.gzip}/${bytes.embed_js.brotli}`, "", ""));
 console.log(row("  all raw / gzip / brotli", `${bytes.widget_total.raw}/${bytes.widget_total.gzip}/${bytes.widget_total.brotli}`, "", ""));
+console.log(row("  as served: brotli / gzip (zopfli)", `${bytes.widget_served.brotli}/${bytes.widget_served.gzip}`, "", ""));
 console.log(row("  wasm / glue / css gzip", `${bytes.wasm.gzip}/${bytes.glue_js.gzip}/${bytes.css.gzip}`, "", ""));
 console.log(row("click → first step, cold (ms)", w.open_cold_ms, b.open_cold_ms, out.ratio_to_baseline.open_cold));
 console.log(row("click → first step, preloaded (ms)", w.open_preloaded_ms, b.open_preloaded_ms, out.ratio_to_baseline.open_preloaded));

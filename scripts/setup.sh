@@ -40,4 +40,12 @@ if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then
     || { $SUDO apt-get update && $SUDO apt-get install -y --no-install-recommends chromium chromium-driver; }
 fi
 
+if ! command -v zopfli >/dev/null 2>&1; then
+  say "installing Debian's zopfli (the gzip copies make build writes)"
+  SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get install -y --no-install-recommends zopfli \
+    || { $SUDO apt-get update && $SUDO apt-get install -y --no-install-recommends zopfli; }
+fi
+
 say "ready: $(trunk --version), $(wasm-bindgen --version), $(node_modules/.bin/wasm-opt --version), $(/usr/bin/chromium --version 2>/dev/null | head -1)"

@@ -13,6 +13,18 @@ const TYPES = {
   ".css": "text/css", ".html": "text/html; charset=utf-8", ".json": "application/json",
   ".png": "image/png", ".svg": "image/svg+xml",
 };
+/** The precompressed copy of `file` to send for this Accept-Encoding (brotli first), if any. */
+export function precompressed(file, acceptEncoding) {
+  const accepted = (name) => acceptEncoding.split(",").some((part) => {
+    const [token, ...params] = part.trim().split(";");
+    const q = params.map((x) => x.trim()).find((x) => x.startsWith("q="));
+    return token.trim().toLowerCase() === name && (!q || Number(q.slice(2)) > 0);
+  });
+  for (const [encoding, suffix] of [["br", ".br"], ["gzip", ".gz"]]) {
+    if (accepted(encoding) && fs.existsSync(file + suffix)) return { encoding, file: file + suffix };
+  }
+  return null;
+}
 const esc = (s) => String(s).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 // `renderIndex(html)` rewrites the demo page on each request (the demo shop mints a token
@@ -28,16 +40,27 @@ export function startServer({ dist, prefix = "/cancel-flow/", port = 0, host = "
     return buckets.get(name);
   };
 
-  function serveFile(res, rel) {
+  function serveFile(res, rel, acceptEncoding = "") {
     const file = path.join(root, path.normalize(rel || "index.html"));
     if (!file.startsWith(root) || !fs.existsSync(file) || fs.statSync(file).isDirectory()) {
       res.writeHead(404);
       return res.end();
     }
-    let body = fs.readFileSync(file);
-    if (renderIndex && path.basename(file) === "index.html") body = Buffer.from(renderIndex(body.toString("utf8")));
-    served.push({ url: rel, bytes: body.length, t: Date.now() });
-    res.writeHead(200, { "content-type": TYPES[path.extname(file)] || "application/octet-stream", "cache-control": "no-store" });
+    const headers = { "content-type": TYPES[path.extname(file)] || "application/octet-stream", "cache-control": "no-store" };
+    let body;
+    if (renderIndex && path.basename(file) === "index.html") {
+      body = Buffer.from(renderIndex(fs.readFileSync(file).toString("utf8")));
+    } else {
+      // The copy tools/precompress.mjs wrote, when the browser accepts it (as nginx's
+      // gzip_static/brotli_static and Caddy's `precompressed br gzip` do).
+      const copy = precompressed(file, acceptEncoding);
+      headers.vary = "Accept-Encoding";
+      if (copy) headers["content-encoding"] = copy.encoding;
+      body = fs.readFileSync(copy ? copy.file : file);
+    }
+    served.push({ url: rel, bytes: body.length, encoding: headers["content-encoding"] || "identity", t: Date.now() });
+    headers["content-length"] = body.length;
+    res.writeHead(200, headers);
     res.end(body);
   }
 
@@ -109,8 +132,9 @@ export function startServer({ dist, prefix = "/cancel-flow/", port = 0, host = "
       res.writeHead(200, { "content-type": "application/json", "cache-control": "no-store" });
       return res.end(c.body);
     }
-    if (p.startsWith(prefix)) return serveFile(res, p.slice(prefix.length));
-    if (prefix === "/" ) return serveFile(res, p.slice(1));
+    const accepts = String(req.headers["accept-encoding"] || "");
+    if (p.startsWith(prefix)) return serveFile(res, p.slice(prefix.length), accepts);
+    if (prefix === "/" ) return serveFile(res, p.slice(1), accepts);
     res.writeHead(404);
     res.end();
   });
