@@ -300,3 +300,23 @@ fn offer_cards_state_the_facts() {
     assert_eq!(link.options[0].url.as_deref(), Some("https://shop.example/help"));
     assert_eq!(link.options[0].main, "Tell a person what went wrong");
 }
+
+#[test]
+fn each_result_names_its_type_as_written() {
+    use cancel_flow::core::outcome::OutcomeResult;
+    let results: Vec<OutcomeResult> = [
+        json!({"type": "paused", "duration": {"unit": "week", "count": 4}, "resume_on": "2026-12-23"}),
+        json!({"type": "downgraded", "from": "family", "to": "couple"}),
+        json!({"type": "frequency_reduced", "count": 20, "per": {"unit": "week", "count": 50}}),
+        json!({"type": "discount_accepted", "percent_off": 15, "months": 2}),
+        json!({"type": "link_followed", "link_id": "support"}),
+        json!({"type": "cancelled", "effective": "period_end", "effective_on": "2026-12-31"}),
+        json!({"type": "abandoned"}),
+    ]
+    .into_iter()
+    .map(|v| serde_json::from_value(v).unwrap())
+    .collect();
+    for r in &results {
+        assert_eq!(serde_json::to_value(r).unwrap()["type"], r.type_name());
+    }
+}

@@ -26,14 +26,8 @@ fn start(db: Db) -> Server {
 }
 
 async fn post(s: &Server, o: &Value) {
-    let r = reqwest::Client::new()
-        .post(s.url("/v1/outcomes"))
-        .header("content-type", "application/json")
-        .body(o.to_string())
-        .send()
-        .await
-        .unwrap();
-    assert!(r.status().is_success(), "{}: {}", r.status(), r.text().await.unwrap());
+    let (status, text) = s.post_outcome(o).await;
+    assert!(status.is_success(), "{status}: {text}");
 }
 
 async fn post_all(s: &Server, outcomes: &[Value]) {

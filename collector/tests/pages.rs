@@ -257,14 +257,8 @@ fn the_overview_says_who_stayed_and_comments_show_as_text() {
                 outcome(5, 22, json!({ "type": "abandoned" }), None),
             ];
             for o in &outcomes {
-                let r = client()
-                    .post(s.url("/v1/outcomes"))
-                    .header("content-type", "application/json")
-                    .body(o.to_string())
-                    .send()
-                    .await
-                    .unwrap();
-                assert_eq!(r.status(), StatusCode::CREATED, "{}", r.text().await.unwrap());
+                let (status, text) = s.post_outcome(o).await;
+                assert_eq!(status, StatusCode::CREATED, "{text}");
             }
             let c = cookie(&s).await;
             let (_, _, html) = get(&s, "/insights", Some(&c)).await;

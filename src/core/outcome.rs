@@ -82,6 +82,21 @@ pub enum OutcomeResult {
     Abandoned,
 }
 
+impl OutcomeResult {
+    /// The wire name of the result (its `type`): `paused`, `downgraded`, …
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            OutcomeResult::Paused { .. } => "paused",
+            OutcomeResult::Downgraded { .. } => "downgraded",
+            OutcomeResult::FrequencyReduced { .. } => "frequency_reduced",
+            OutcomeResult::DiscountAccepted { .. } => "discount_accepted",
+            OutcomeResult::LinkFollowed { .. } => "link_followed",
+            OutcomeResult::Cancelled { .. } => "cancelled",
+            OutcomeResult::Abandoned => "abandoned",
+        }
+    }
+}
+
 /// `customer` on the wire.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CustomerRef {

@@ -18,17 +18,18 @@ use futures::StreamExt;
 use serde::Deserialize;
 use serde_json::Value;
 use std::sync::Arc;
-use subtle::ConstantTimeEq;
 
 /// Refuses a request without the admin key (404 when there is none).
 pub fn require_admin(state: &AppState, headers: &HeaderMap) -> Result<(), ApiError> {
-    let Some(key) = &state.admin_key else { return Err(ApiError::new(StatusCode::NOT_FOUND, "not found")) };
+    if state.admin_key.is_none() {
+        return Err(ApiError::new(StatusCode::NOT_FOUND, "not found"));
+    }
     let given = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "))
         .unwrap_or("");
-    if bool::from(given.as_bytes().ct_eq(key.as_bytes())) {
+    if super::session::key_matches(state, given) {
         Ok(())
     } else {
         Err(ApiError::new(StatusCode::UNAUTHORIZED, "Authorization: the admin key is required"))
@@ -92,10 +93,11 @@ pub async fn erase_customer(
     Path(customer_id): Path<String>,
 ) -> Result<Response, ApiError> {
     require_admin(&state, &headers)?;
-    let deleted = state.store.erase_customer(&customer_id).await.map_err(|e| {
-        tracing::error!(error = %e, "erasing a customer failed");
-        ApiError::retry(StatusCode::SERVICE_UNAVAILABLE, "the database is unavailable; nothing was erased", 2)
-    })?;
+    let deleted = state
+        .store
+        .erase_customer(&customer_id)
+        .await
+        .map_err(|e| unavailable(e, "erasing a customer", "the database is unavailable; nothing was erased"))?;
     Ok((StatusCode::OK, Json(serde_json::json!({ "deleted": deleted }))).into_response())
 }
 
@@ -199,11 +201,13 @@ fn neutralise(cell: String) -> String {
     }
 }
 
-/// The database is unavailable: try again shortly.
-fn unavailable(e: crate::store::StoreError, what: &str) -> ApiError {
+/// The database is unavailable: `503` with `message`, and the error in the log.
+fn unavailable(e: crate::store::StoreError, what: &str, message: &str) -> ApiError {
     tracing::error!(error = %e, "{what} failed");
-    ApiError::retry(StatusCode::SERVICE_UNAVAILABLE, "the database is unavailable; try again", 2)
+    ApiError::retry(StatusCode::SERVICE_UNAVAILABLE, message, 2)
 }
+
+const TRY_AGAIN: &str = "the database is unavailable; try again";
 
 /// `GET /v1/insights`.
 pub async fn insights(
@@ -213,7 +217,7 @@ pub async fn insights(
 ) -> Result<Response, ApiError> {
     require_reader(&state, &headers)?;
     let filter = filters.to_export()?;
-    let figures = state.store.insights(&filter).await.map_err(|e| unavailable(e, "insights"))?;
+    let figures = state.store.insights(&filter).await.map_err(|e| unavailable(e, "insights", TRY_AGAIN))?;
     Ok(Json(figures).into_response())
 }
 
@@ -270,6 +274,6 @@ pub async fn subscription_cancelled(
         .store
         .report_cancellation(&subscription_id, at)
         .await
-        .map_err(|e| unavailable(e, "recording a cancellation"))?;
+        .map_err(|e| unavailable(e, "recording a cancellation", TRY_AGAIN))?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }

@@ -83,19 +83,6 @@ pub struct Tally {
     pub counts: Vec<(Metric, String)>,
 }
 
-/// The `result.type` of a result.
-pub fn result_type(r: &OutcomeResult) -> &'static str {
-    match r {
-        OutcomeResult::Paused { .. } => "paused",
-        OutcomeResult::Downgraded { .. } => "downgraded",
-        OutcomeResult::FrequencyReduced { .. } => "frequency_reduced",
-        OutcomeResult::DiscountAccepted { .. } => "discount_accepted",
-        OutcomeResult::LinkFollowed { .. } => "link_followed",
-        OutcomeResult::Cancelled { .. } => "cancelled",
-        OutcomeResult::Abandoned => "abandoned",
-    }
-}
-
 /// A key of several parts: a JSON array of them.
 pub fn key(parts: &[&str]) -> String {
     serde_json::to_string(parts).unwrap_or_default()
@@ -104,7 +91,7 @@ pub fn key(parts: &[&str]) -> String {
 impl Tally {
     /// What `outcome` adds.
     pub fn of(outcome: &Outcome) -> Tally {
-        let result = result_type(&outcome.result);
+        let result = outcome.result.type_name();
         let mut counts = vec![(Metric::Result, result.to_string())];
         match &outcome.survey {
             None => counts.push((Metric::SurveySkipped, String::new())),

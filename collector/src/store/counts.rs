@@ -7,7 +7,7 @@
 //! its commit), so a save and its cancellation stored by two collectors at once still
 //! meet.
 
-use super::outcomes::Row;
+use super::outcomes::{clean, Row};
 use super::sql::ts;
 use super::StoreError;
 use crate::insights::tally::{Metric, Tally, SAVES};
@@ -317,7 +317,7 @@ impl CountOps for Postgres {
         // (a sequential scan) would stay, and grow with the table.
         .persistent(false)
         .bind(comments.iter().map(|c| c.0).collect::<Vec<_>>())
-        .bind(comments.iter().map(|c| c.1.replace('\0', "\u{fffd}")).collect::<Vec<_>>())
+        .bind(comments.iter().map(|c| clean(c.1)).collect::<Vec<_>>())
         .execute(conn)
         .await?;
         Ok(())

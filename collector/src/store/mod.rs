@@ -6,7 +6,7 @@
 //! webhook worker's queue), `export` (streaming stored outcomes), `writer` (group commit),
 //! `error`.
 
-use crate::insights::tally::{self, Tally};
+use crate::insights::tally::Tally;
 use cancel_flow::core::outcome::Outcome;
 use serde::Serialize;
 use time::OffsetDateTime;
@@ -108,7 +108,7 @@ impl NewOutcome {
         created_at: OffsetDateTime,
         received_at: OffsetDateTime,
     ) -> NewOutcome {
-        let result_type = tally::result_type(&outcome.result);
+        let result_type = outcome.result.type_name();
         NewOutcome {
             id: outcome.id.clone(),
             body,

@@ -252,7 +252,7 @@ impl BatchOps for Postgres {
             .bind(column(rows, |r| r.received_at.as_str()))
             .bind(column(rows, |r| r.item.keep_in_touch))
             .bind(forward)
-            .bind(column(rows, |r| r.item.comment.as_deref().map(|c| c.replace('\0', "\u{fffd}"))))
+            .bind(column(rows, |r| r.item.comment.as_deref().map(clean)))
             .bind(super::counts::INSIGHTS_LOCK)
             .fetch_all(conn)
             .await?)
