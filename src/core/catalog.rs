@@ -13,6 +13,11 @@ pub const LOCALES: &[&str] = &["en", "de", "fr", "es", "hu", "sl", "tr", "ka", "
 /// Right-to-left locales among the built-in ones.
 pub const RTL: &[&str] = &["ar"];
 
+/// The English message for `key`, or the empty string.
+pub fn english(key: &str) -> &'static str {
+    EN.iter().find(|(k, _)| *k == key).map(|(_, v)| *v).unwrap_or("")
+}
+
 /// English, the fallback for every other locale.
 pub const EN: Catalog = &[
     ("trigger", "Cancel subscription"),
@@ -22,6 +27,17 @@ pub const EN: Catalog = &[
     ("survey.comment", "Anything you would like to add? (optional)"),
     ("survey.next", "Continue"),
     ("survey.skip", "Skip this question"),
+    ("reason.too_expensive", "It costs too much"),
+    ("reason.not_using_enough", "I do not use it enough"),
+    ("reason.too_much", "I get more than I need"),
+    ("reason.away", "I will be away for a while"),
+    ("reason.missing_features", "It lacks something I need"),
+    ("reason.too_complex", "It is too complicated to use"),
+    ("reason.quality", "I am not happy with the product"),
+    ("reason.service", "I am not happy with the service"),
+    ("reason.switched", "I found something else"),
+    ("reason.moving", "I am moving where it is not offered"),
+    ("reason.other", "Something else"),
     ("cancel", "Cancel subscription"),
     ("offers.title", "Would one of these suit you better?"),
     ("offers.hint", "If not, you can still cancel. It is your choice."),

@@ -3,6 +3,7 @@
 
 use super::date::Ymd;
 pub use super::date::{Span, Unit};
+pub use super::presets::Feedback;
 
 /// The only config schema major version this build understands.
 pub const CONFIG_SCHEMA: &str = "cancel-flow/config@1";
@@ -14,6 +15,9 @@ pub enum Text {
     Plain(String),
     /// Locale tag → text, in config order.
     PerLocale(Vec<(String, String)>),
+    /// A built-in message by catalog key (a reason preset's label): shown in every
+    /// built-in language, and a shop may override it through `texts`.
+    Message(&'static str),
 }
 
 impl Text {
@@ -21,6 +25,7 @@ impl Text {
     pub fn get(&self, locale: &str) -> &str {
         match self {
             Text::Plain(s) => s,
+            Text::Message(key) => super::catalog::english(key),
             Text::PerLocale(map) => {
                 let lang = locale.split(['-', '_']).next().unwrap_or(locale);
                 let find = |want: &str| map.iter().find(|(k, _)| k.eq_ignore_ascii_case(want));
@@ -156,6 +161,8 @@ pub struct Reason {
     pub offers: Option<Vec<OfferKind>>,
     /// Stays last when reasons are shuffled.
     pub pinned: bool,
+    /// Stripe's `cancellation_details.feedback` value, sent as `survey.feedback`.
+    pub feedback: Option<Feedback>,
 }
 
 /// The exit survey.

@@ -127,7 +127,7 @@ impl Messages {
         if let Some((_, v)) = self.catalog.iter().find(|(k, _)| k == key) {
             return v;
         }
-        catalog::EN.iter().find(|(k, _)| *k == key).map(|(_, v)| *v).unwrap_or("")
+        catalog::english(key)
     }
 
     /// The message for `key` with `{name}` placeholders filled.
@@ -153,9 +153,12 @@ impl Messages {
         fill(raw, args)
     }
 
-    /// A config text in this locale.
-    pub fn text<'a>(&self, t: &'a Text) -> &'a str {
-        t.get(&self.locale)
+    /// A config text in this locale (a built-in message through the catalogs and `texts`).
+    pub fn text<'a>(&'a self, t: &'a Text) -> &'a str {
+        match t {
+            Text::Message(key) => self.raw(key),
+            _ => t.get(&self.locale),
+        }
     }
 }
 

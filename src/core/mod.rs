@@ -13,6 +13,7 @@ pub mod json;
 pub mod offer_text;
 pub mod outcome;
 pub mod outcome_read;
+pub mod presets;
 pub mod reader;
 pub mod receipt;
 pub mod retry;

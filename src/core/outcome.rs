@@ -7,6 +7,7 @@
 use super::config::{Config, DiscountAmount, Effective, OfferKind};
 use super::date::{Span, Ymd};
 use super::flow::{Decision, Flow, Step};
+use super::presets::Feedback;
 use serde::{Deserialize, Serialize};
 
 /// The payload schema.
@@ -113,6 +114,10 @@ pub struct SurveyAnswer {
     pub reason_id: String,
     /// The comment; null when none was typed.
     pub comment: Option<String>,
+    /// Stripe's `cancellation_details.feedback` value of the reason (contract 1.1);
+    /// absent when the reason has none, so a 1.0 payload stays byte-identical.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub feedback: Option<Feedback>,
 }
 
 /// One entry of `offers`.
@@ -217,6 +222,7 @@ impl Outcome {
             survey: flow.reason().map(|r| SurveyAnswer {
                 reason_id: r.to_string(),
                 comment: (!comment.is_empty()).then(|| comment.to_string()),
+                feedback: config.survey.iter().flat_map(|s| &s.reasons).find(|x| x.id == r).and_then(|x| x.feedback),
             }),
             offers: flow.offer_record().into_iter().map(|(kind, accepted)| OfferShown { kind, accepted }).collect(),
             keep_in_touch: flow.keep_in_touch(),

@@ -11,6 +11,7 @@ use super::date::Ymd;
 use super::flow::Step;
 use super::json::Value;
 use super::outcome::{CustomerRef, OfferShown, Outcome, OutcomeResult, SurveyAnswer, OUTCOME_SCHEMA};
+use super::presets::Feedback;
 use super::reader::{index, type_name, ConfigError, Obj, Read};
 
 /// Most entries in `offers` and in `steps` (a real flow has a handful).
@@ -171,7 +172,8 @@ fn survey(v: &Value) -> Read<SurveyAnswer> {
     if comment.as_ref().is_some_and(|c| c.chars().count() > MAX_COMMENT) {
         return Err(ConfigError::new("survey.comment", format!("must be at most {MAX_COMMENT} characters")));
     }
-    Ok(SurveyAnswer { reason_id, comment })
+    let feedback = o.opt_str("feedback")?.map(|value| Feedback::read(&value, "survey.feedback")).transpose()?;
+    Ok(SurveyAnswer { reason_id, comment, feedback })
 }
 
 fn list<'a>(v: &'a Value, path: &str) -> Read<&'a Vec<Value>> {

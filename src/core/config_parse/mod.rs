@@ -149,6 +149,8 @@ pub fn parse_value(v: &Value) -> Result<Parsed, ConfigError> {
             },
         ));
     }
+    // An editor's pointer to the JSON Schema (dist/schema/config.schema.json): known, unused.
+    root.get("$schema");
     let flow_id = id_like(&mut root, "flow_id")?;
     let endpoint = root.str("endpoint")?;
     check_url(&endpoint, "endpoint", Http::LocalhostOnly)?;

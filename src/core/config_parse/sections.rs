@@ -5,6 +5,7 @@ use super::*;
 use crate::core::config::*;
 use crate::core::date::Ymd;
 use crate::core::json::Value;
+use crate::core::presets;
 use crate::core::reader::{as_str, index, type_name, ConfigError, Obj, Read};
 
 pub(super) fn parse_headers(root: &mut Obj) -> Read<Vec<(String, String)>> {
@@ -77,52 +78,71 @@ pub(super) fn parse_survey(root: &mut Obj, offers: &Offers, warnings: &mut Vec<S
     }
     let mut reasons = Vec::new();
     for (i, item) in l.iter().enumerate() {
-        let path = index("survey.reasons", i);
-        let mut r = Obj::new(item, &path)?;
-        let id = id_like(&mut r, "id")?;
-        let label = text(r.need("label")?, &r.at("label"))?;
-        let comment = match r.opt_str("comment")?.as_deref() {
-            None | Some("none") => false,
-            Some("optional") => true,
-            Some(other) => {
-                return Err(ConfigError::new(
-                    r.at("comment"),
-                    format!("must be \"optional\" or \"none\", not \"{other}\""),
-                ))
-            }
-        };
-        let offers_path = r.at("offers");
-        let listed = match r.opt_list("offers")? {
-            None => None,
-            Some(items) => {
-                let mut kinds = Vec::new();
-                for (j, k) in items.iter().enumerate() {
-                    let p = index(&offers_path, j);
-                    let name = as_str(k, &p)?;
-                    let kind = OfferKind::from_config_key(&name).ok_or_else(|| {
-                        ConfigError::new(
-                            &p,
-                            format!("\"{name}\" is not an offer; use pause, downgrade, frequency, discount or links"),
-                        )
-                    })?;
-                    if !offers.has(kind) {
-                        return Err(ConfigError::new(
-                            p,
-                            format!("names \"{name}\", but offers.{name} is not configured"),
-                        ));
-                    }
-                    kinds.push(kind);
-                }
-                Some(kinds)
-            }
-        };
-        let pinned = r.bool_or("pinned", false)?;
-        warnings.extend(r.unknown());
-        reasons.push(Reason { id, label, comment, offers: listed, pinned });
+        reasons.push(parse_reason(item, &index("survey.reasons", i), offers, warnings)?);
     }
     unique_ids(reasons.iter().enumerate().map(|(i, r)| (r.id.as_str(), format!("survey.reasons[{i}].id"))))?;
     warnings.extend(s.unknown());
     Ok(Some(Survey { question, randomize, reasons }))
+}
+
+/// One survey reason: written out, or a preset with any of its fields overridden.
+fn parse_reason(item: &Value, path: &str, offers: &Offers, warnings: &mut Vec<String>) -> Read<Reason> {
+    let mut r = Obj::new(item, path)?;
+    let preset = match r.opt_str("preset")? {
+        None => None,
+        Some(name) => Some(presets::find(&name).ok_or_else(|| {
+            ConfigError::new(r.at("preset"), format!("\"{name}\" is not a preset; use {}", presets::names()))
+        })?),
+    };
+    let id = match (r.get("id"), preset) {
+        (None, Some(p)) => p.id.to_string(),
+        _ => id_like(&mut r, "id")?,
+    };
+    let label = match (r.get("label"), preset) {
+        (Some(v), _) => text(v, &r.at("label"))?,
+        (None, Some(p)) => Text::Message(p.label_key),
+        (None, None) => return Err(ConfigError::new(r.at("label"), "is required")),
+    };
+    let comment = match r.opt_str("comment")?.as_deref() {
+        None => preset.is_some_and(|p| p.comment),
+        Some("none") => false,
+        Some("optional") => true,
+        Some(other) => {
+            return Err(ConfigError::new(r.at("comment"), format!("must be \"optional\" or \"none\", not \"{other}\"")))
+        }
+    };
+    let listed = match r.opt_list("offers")? {
+        Some(items) => Some(listed_offers(items, &r.at("offers"), offers)?),
+        // A preset's defaults name offers a shop may not have: only configured ones show.
+        None => preset.and_then(|p| p.offers).map(|kinds| kinds.iter().copied().filter(|k| offers.has(*k)).collect()),
+    };
+    let pinned = r.bool_or("pinned", preset.is_some_and(|p| p.pinned))?;
+    let feedback = match r.opt_str("feedback")? {
+        None => preset.map(|p| p.feedback),
+        Some(value) => Some(Feedback::read(&value, r.at("feedback"))?),
+    };
+    warnings.extend(r.unknown());
+    Ok(Reason { id, label, comment, offers: listed, pinned, feedback })
+}
+
+/// A reason's `offers`: each one an offer the shop configured.
+fn listed_offers(items: &[Value], path: &str, offers: &Offers) -> Read<Vec<OfferKind>> {
+    let mut kinds = Vec::new();
+    for (j, k) in items.iter().enumerate() {
+        let p = index(path, j);
+        let name = as_str(k, &p)?;
+        let kind = OfferKind::from_config_key(&name).ok_or_else(|| {
+            ConfigError::new(
+                &p,
+                format!("\"{name}\" is not an offer; use pause, downgrade, frequency, discount or links"),
+            )
+        })?;
+        if !offers.has(kind) {
+            return Err(ConfigError::new(p, format!("names \"{name}\", but offers.{name} is not configured")));
+        }
+        kinds.push(kind);
+    }
+    Ok(kinds)
 }
 
 pub(super) fn parse_cancel(root: &mut Obj, warnings: &mut Vec<String>) -> Read<CancelSettings> {
