@@ -5,16 +5,19 @@ export PATH := $(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 export CHROMEDRIVER := /usr/bin/chromedriver
 PORT ?= 8080
 
-.PHONY: setup build demo test lint test-native test-wasm test-e2e test-bytes test-collector bench bench-collector bench-insights bench-floor smoke screenshots clean
+.PHONY: setup build demo test lint test-types test-native test-wasm test-e2e test-bytes test-collector bench bench-collector bench-insights bench-floor smoke screenshots clean
 
 setup:
 	@./scripts/setup.sh
 
 ## Release build of dist/ (trunk, wasm-opt -Oz; then a brotli and a zopfli gzip copy beside
-## each file, tools/precompress.mjs) and of the collector (target/release/cancel-flow-collector).
+## each file, tools/precompress.mjs; then tools/package.mjs makes dist/ the npm package:
+## package.json, embed.d.ts, integrity.json, and prints the sha384 hashes) and of the
+## collector (target/release/cancel-flow-collector).
 build: setup
 	trunk build --release
 	node tools/precompress.mjs dist
+	node tools/package.mjs dist
 	cargo build --release -p cancel-flow-collector
 
 ## The demo shop at http://127.0.0.1:$(PORT)/ with the collector (SQLite in demo-data/) behind it; outcomes at /outcomes.
@@ -22,7 +25,7 @@ demo: build
 	node tools/demo.mjs dist $(PORT)
 
 ## Every test: formatting and lints, native core, wasm in headless Chromium, end to end against dist/.
-test: setup lint test-native test-wasm build test-bytes test-collector test-e2e
+test: setup lint test-types test-native test-wasm build test-bytes test-collector test-e2e
 
 ## Layers, rustfmt and clippy (the native core with its tests; the wasm crate with its browser tests), warnings as errors.
 lint:
@@ -39,6 +42,10 @@ test-collector:
 	./scripts/postgres.sh start >/dev/null
 	@CF_TEST_POSTGRES_URL="$$(./scripts/postgres.sh url)" CF_REQUIRE_POSTGRES=1 cargo test -p cancel-flow-collector; \
 	status=$$?; ./scripts/postgres.sh stop; exit $$status
+
+## The TypeScript declarations (www/types/cancel-flow.d.ts, shipped as dist/embed.d.ts) against a shop's code, strict.
+test-types:
+	tsc -p tests/types --noEmit --strict
 
 test-native:
 	cargo test --no-default-features

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs every tool cancel-flow needs, skipping what is already there at the right
 # version: the wasm32 target, Trunk, wasm-bindgen-cli (equal to Cargo.lock), the npm
-# dev tools (binaryen's wasm-opt, playwright-core, axe-core) and Debian's Chromium with
+# dev tools (binaryen's wasm-opt, playwright-core, axe-core, typescript, ajv) and Debian's Chromium with
 # ChromeDriver. Safe to run any number of times. Only package registries are used.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -28,7 +28,7 @@ if [ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $BINDGEN_VERSION" 
 fi
 
 if [ ! -x node_modules/.bin/wasm-opt ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  say "installing npm dev tools (binaryen, playwright-core, axe-core)"
+  say "installing npm dev tools (binaryen, playwright-core, axe-core, typescript, ajv)"
   npm ci --no-audit --no-fund --loglevel=error
 fi
 
