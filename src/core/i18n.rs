@@ -88,7 +88,7 @@ pub fn parse_catalog(json: &str) -> Vec<(String, String)> {
 fn fill(template: &str, args: &[(&str, &str)]) -> String {
     let mut out = template.to_string();
     for (k, v) in args {
-        out = out.replace(&format!("{{{k}}}"), v);
+        out = out.replace(&["{", k, "}"].concat(), v);
     }
     out
 }
@@ -138,8 +138,8 @@ impl Messages {
     /// A plural message: `key.<category>`, else `key.other`, from the override or this
     /// locale's catalog first, English only when the locale has neither.
     pub fn plural(&self, key: &str, category: &str, args: &[(&str, &str)]) -> String {
-        let specific = format!("{key}.{category}");
-        let other = format!("{key}.other");
+        let specific = [key, ".", category].concat();
+        let other = [key, ".other"].concat();
         let local =
             |k: &str| self.overrides.iter().chain(self.catalog.iter()).find(|(x, _)| x == k).map(|(_, v)| v.as_str());
         let raw = local(&specific).or_else(|| local(&other)).unwrap_or_else(|| {
@@ -184,14 +184,14 @@ impl<'a, F: Formats + ?Sized> Words<'a, F> {
     /// "4 weeks".
     pub fn span(&self, s: Span) -> String {
         let n = self.fmt.number(s.count as u64);
-        self.msgs.plural(&format!("unit.{}", s.unit.as_str()), self.fmt.plural(s.count as u64), &[("n", &n)])
+        self.msgs.plural(&["unit.", s.unit.as_str()].concat(), self.fmt.plural(s.count as u64), &[("n", &n)])
     }
 
     /// "€32.90 per week" or "€19.90 every 2 weeks".
     pub fn price(&self, p: &Price) -> String {
         let amount = self.fmt.money(p.amount_minor, &p.currency);
         if p.per.count == 1 {
-            self.ta(&format!("price.per.{}", p.per.unit.as_str()), &[("price", &amount)])
+            self.ta(&["price.per.", p.per.unit.as_str()].concat(), &[("price", &amount)])
         } else {
             self.ta("price.every", &[("price", &amount), ("span", &self.span(p.per))])
         }
@@ -200,7 +200,7 @@ impl<'a, F: Formats + ?Sized> Words<'a, F> {
     /// "20 of 50 weeks" (or "8 deliveries every 2 months" for longer units).
     pub fn deliveries(&self, d: Deliveries) -> String {
         if d.count == d.per.count && matches!(d.per.unit, Unit::Day | Unit::Week) {
-            return self.t(&format!("deliveries.each.{}", d.per.unit.as_str()));
+            return self.t(&["deliveries.each.", d.per.unit.as_str()].concat());
         }
         let count = self.fmt.number(d.count as u64);
         let key = if matches!(d.per.unit, Unit::Day | Unit::Week) && d.count <= d.per.count {

@@ -84,9 +84,9 @@ pub fn offer_text<F: Formats + ?Sized>(w: &Words<'_, F>, config: &Config, kind: 
     };
     let key = kind.as_str();
     OfferText {
-        title: w.t(&format!("offer.{key}.title")),
+        title: w.t(&["offer.", key, ".title"].concat()),
         body,
         options,
-        accept: (kind != OfferKind::Link).then(|| w.t(&format!("offer.{key}.accept"))),
+        accept: (kind != OfferKind::Link).then(|| w.t(&["offer.", key, ".accept"].concat())),
     }
 }

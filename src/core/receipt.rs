@@ -64,7 +64,7 @@ pub fn receipt<F: Formats + ?Sized>(w: &Words<'_, F>, config: &Config, outcome: 
         lines.push(w.t("done.keep_in_touch"));
     }
     Receipt {
-        title: w.t(&format!("done.title.{kind}")),
+        title: w.t(&["done.title.", kind].concat()),
         lines,
         reference: w.ta("done.reference", &[("id", &outcome.id)]),
     }

@@ -40,7 +40,7 @@ pub fn Choice(
 pub fn FallbackLinks(fallback: Fallback, url_label: String, email_label: String) -> impl IntoView {
     let url = fallback.url.map(|u| view! { <a href=u class="fallback-link" rel="noopener">{url_label}</a> });
     let email = fallback.email.map(|e| {
-        let href = format!("mailto:{e}");
+        let href = ["mailto:", &e].concat();
         view! { <a href=href class="fallback-email">{email_label}</a> }
     });
     view! { <p part="fallback" class="fallback">{url}" "{email}</p> }

@@ -41,7 +41,7 @@ pub fn OfferCard(kind: OfferKind) -> impl IntoView {
     let ui = expect_context::<Ui>();
     let text = offer_text(&ui.words(), &ui.config, kind, (ui.today)());
     let (flow, act) = (ui.flow, ui.act);
-    let title_id = format!("cf-offer-{}", kind.as_str());
+    let title_id = ["cf-offer-", kind.as_str()].concat();
     let chosen = flow.with_untracked(|f| f.option(kind).map(str::to_string));
     let options = if kind == OfferKind::Link {
         let links = text.options.into_iter().map(|o| {
