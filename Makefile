@@ -5,7 +5,7 @@ export PATH := $(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 export CHROMEDRIVER := /usr/bin/chromedriver
 PORT ?= 8080
 
-.PHONY: setup build demo test lint test-types test-native test-wasm test-e2e test-bytes test-collector bench bench-collector bench-insights bench-floor smoke screenshots clean
+.PHONY: setup build demo test lint schema test-types test-native test-wasm test-e2e test-bytes test-collector bench bench-collector bench-insights bench-floor smoke screenshots clean
 
 setup:
 	@./scripts/setup.sh
@@ -30,8 +30,10 @@ test: setup lint test-types test-native test-wasm build test-bytes test-collecto
 ## Layers, rustfmt and clippy (the native core with its tests; the wasm crate with its browser tests), warnings as errors.
 lint:
 	./scripts/check-layers.sh
+	./scripts/check-schema.sh
 	cargo fmt --all --check
 	cargo clippy --no-default-features --all-targets -- -D warnings
+	cargo clippy --no-default-features --features schema --all-targets -- -D warnings
 	cargo clippy --target wasm32-unknown-unknown --lib --test web -- -D warnings
 	cargo clippy -p cancel-flow-collector --all-targets -- -D warnings
 
@@ -49,6 +51,12 @@ test-types:
 
 test-native:
 	cargo test --no-default-features
+	cargo test --no-default-features --features schema --test schema
+
+## Regenerates schema/ (the JSON Schemas of the config and the outcome) from the Rust types;
+## `make lint` fails while the committed files differ from what this writes.
+schema:
+	cargo run --quiet --no-default-features --features schema --example write-schema -- schema
 
 test-wasm:
 	cargo test --target wasm32-unknown-unknown --test web

@@ -101,10 +101,10 @@ pub enum FlowKind {
     Direct,
 }
 
-/// The kinds of offer, in the canonical order they are shown when no reason orders them.
-/// On the wire (an outcome's `offers[].type`): `pause`, `downgrade`, `frequency`,
-/// `discount`, `link`.
+/// A kind of offer, as an outcome's `offers[].type`: `pause`, `downgrade`, `frequency`,
+/// `discount` or `link`. Listed in the order they are shown when no reason orders them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum OfferKind {
     /// Pause deliveries or billing.
@@ -250,6 +250,7 @@ impl Offers {
 
 /// When a cancellation takes effect.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Effective {
     /// At the end of the paid period.

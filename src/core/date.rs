@@ -8,6 +8,7 @@ use std::fmt;
 
 /// A calendar unit for durations and periods.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Unit {
     /// Days.
@@ -35,10 +36,12 @@ impl Unit {
 /// A span of time such as "4 weeks".
 /// On the wire: `{"unit": "week", "count": 4}`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Span {
-    /// The unit.
+    /// The calendar unit: `day`, `week`, `month` or `year`.
     pub unit: Unit,
-    /// How many units.
+    /// How many units, at least 1.
+    #[cfg_attr(feature = "schema", schemars(range(min = 1)))]
     pub count: u32,
 }
 
@@ -150,6 +153,22 @@ impl Ymd {
 impl Serialize for Ymd {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.collect_str(self)
+    }
+}
+
+/// In a JSON Schema: a string of format `date` (`YYYY-MM-DD`), as `Serialize` writes it.
+#[cfg(feature = "schema")]
+impl schemars::JsonSchema for Ymd {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Date".into()
+    }
+
+    fn inline_schema() -> bool {
+        true
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({ "type": "string", "format": "date" })
     }
 }
 

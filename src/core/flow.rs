@@ -9,6 +9,7 @@ use std::sync::Arc;
 
 /// A step, as shown in `[part=dialog]`'s `data-step` and listed in the outcome's `steps`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Step {
     /// Waiting: the outcome is being delivered.

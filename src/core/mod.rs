@@ -4,6 +4,8 @@
 pub mod catalog;
 pub mod config;
 pub mod config_parse;
+#[cfg(feature = "schema")]
+pub mod config_schema;
 pub mod date;
 pub mod delivery;
 pub mod events;

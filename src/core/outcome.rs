@@ -28,58 +28,79 @@ pub struct Context {
     pub elapsed_ms: u64,
 }
 
-/// The `result` object: `{"type": "paused", ...}`.
+/// What the person decided: an object whose `type` says which decision it is, with that
+/// decision's fields, such as `{"type": "paused", "duration": {...}, "resume_on": "..."}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum OutcomeResult {
-    /// Paused until `resume_on`.
+    /// The person paused the subscription: deliveries and billing stop for `duration`
+    /// and resume on `resume_on`.
     Paused {
-        /// How long.
+        /// How long the pause lasts, one of the configured `offers.pause.options`.
         duration: Span,
-        /// The first day deliveries and billing resume, in the local calendar.
+        /// The first day deliveries and billing resume, in the person's local calendar
+        /// (`YYYY-MM-DD`).
         resume_on: Ymd,
     },
-    /// Moved from the plan to a tier.
+    /// The person moved from their plan to a cheaper tier.
     Downgraded {
-        /// The plan id.
+        /// The id of the plan they had (the config's `plan.id`).
         from: String,
-        /// The tier id.
+        /// The id of the tier they chose (one of `offers.downgrade.tiers[].id`).
         to: String,
     },
-    /// Fewer deliveries: `count` per `per`.
+    /// The person chose fewer deliveries: `count` deliveries per `per`, for example 20
+    /// per 50 weeks.
     FrequencyReduced {
-        /// Deliveries in the period.
+        /// Deliveries in the period, at least 1.
+        #[cfg_attr(feature = "schema", schemars(range(min = 1)))]
         count: u32,
-        /// The period.
+        /// The period the deliveries are counted in.
         per: Span,
     },
-    /// Took a discount: a percentage, or an amount with its currency.
+    /// The person took the discount: `percent_off`, or `amount_off_minor` with its
+    /// `currency`, for `months` months.
+    #[cfg_attr(
+        feature = "schema",
+        schemars(extend("oneOf" = [
+            { "properties": { "percent_off": true }, "required": ["percent_off"] },
+            { "properties": { "amount_off_minor": true, "currency": true }, "required": ["amount_off_minor", "currency"] }
+        ]))
+    )]
     DiscountAccepted {
-        /// Percent off.
+        /// Percent off, 1 to 100; absent when the discount is an amount.
         #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(feature = "schema", schemars(with = "u32", range(min = 1, max = 100)))]
         percent_off: Option<u32>,
-        /// Amount off in minor units.
+        /// Amount off per billing period in the currency's minor unit (cents); absent when
+        /// the discount is a percentage.
         #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(feature = "schema", schemars(with = "u64", range(min = 1)))]
         amount_off_minor: Option<u64>,
-        /// The amount's currency.
+        /// The ISO 4217 code of `amount_off_minor`, such as `EUR`; absent with `percent_off`.
         #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(feature = "schema", schemars(with = "String", pattern(r"^[A-Z]{3}$")))]
         currency: Option<String>,
-        /// For how many months.
+        /// For how many months the discount applies, 1 to 36.
+        #[cfg_attr(feature = "schema", schemars(range(min = 1, max = 36)))]
         months: u32,
     },
-    /// Followed a link.
+    /// The person followed one of the configured links (for example "Talk to a person").
     LinkFollowed {
-        /// The link's id.
+        /// The link's id (one of `offers.links[].id`).
         link_id: String,
     },
-    /// Cancelled.
+    /// The person cancelled.
     Cancelled {
-        /// When it takes effect.
+        /// When the cancellation takes effect: at the end of the paid period, or
+        /// immediately.
         effective: Effective,
-        /// The date it takes effect; null when the period end is not configured.
+        /// The date it takes effect (`YYYY-MM-DD`): today for `immediately`, the config's
+        /// `cancel.period_end` for `period_end`, or null when that is not configured.
         effective_on: Option<Ymd>,
     },
-    /// Closed without deciding.
+    /// The person closed the flow without deciding (sent best-effort).
     Abandoned,
 }
 
@@ -98,68 +119,81 @@ impl OutcomeResult {
     }
 }
 
-/// `customer` on the wire.
+/// Who cancelled: the config's `customer` (or the element's `customer-id` and
+/// `subscription-id` attributes). The customer's email is never sent.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct CustomerRef {
-    /// Customer id.
+    /// The shop's customer id.
     pub id: String,
-    /// Subscription id; null when not known.
+    /// The shop's subscription id; null when the config gives none.
     pub subscription_id: Option<String>,
 }
 
-/// `survey` on the wire.
+/// The answer to the exit survey.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct SurveyAnswer {
-    /// The chosen reason.
+    /// The id of the chosen reason (a reason preset's name when the reason is a preset).
     pub reason_id: String,
-    /// The comment; null when none was typed.
+    /// What the person typed in the comment box, trimmed; null when nothing was typed.
     pub comment: Option<String>,
-    /// Stripe's `cancellation_details.feedback` value of the reason (contract 1.1);
-    /// absent when the reason has none, so a 1.0 payload stays byte-identical.
+    /// Stripe's `cancellation_details.feedback` value of the reason, ready to pass
+    /// straight to Stripe (contract 1.1). Absent when the reason has none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "schema", schemars(with = "Feedback"))]
     pub feedback: Option<Feedback>,
 }
 
-/// One entry of `offers`.
+/// An offer the person was shown.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct OfferShown {
-    /// The offer type.
+    /// The kind of offer.
     #[serde(rename = "type")]
     pub kind: OfferKind,
-    /// Whether it was the one accepted.
+    /// Whether the person accepted it (at most one offer is accepted).
     pub accepted: bool,
 }
 
-/// The whole payload.
+/// The outcome of one cancel flow, POSTed as JSON to the config's `endpoint` with the
+/// header `Idempotency-Key: <id>` (contract section 5).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Outcome {
-    /// Always `cancel-flow/outcome@1`.
+    /// The payload's schema: always `cancel-flow/outcome@1` (1.x payloads only add
+    /// optional fields).
+    #[cfg_attr(feature = "schema", schemars(extend("const" = OUTCOME_SCHEMA)))]
     pub schema: String,
-    /// UUID v4.
+    /// The outcome's id, a UUID v4. The same on every retry and sent as the
+    /// `Idempotency-Key` header: store it and ignore a second POST with an id you have.
+    #[cfg_attr(feature = "schema", schemars(extend("format" = "uuid")))]
     pub id: String,
-    /// RFC 3339 UTC.
+    /// When the person decided: an RFC 3339 timestamp in UTC, such as
+    /// `2026-11-25T10:04:12.345Z`.
+    #[cfg_attr(feature = "schema", schemars(extend("format" = "date-time")))]
     pub created_at: String,
-    /// The config's flow id.
+    /// The config's `flow_id`.
     pub flow_id: String,
-    /// Test outcome.
+    /// True when the config set `"test": true`: keep it out of real numbers.
     pub test: bool,
-    /// Who.
+    /// Who decided.
     pub customer: CustomerRef,
-    /// The plan they had.
+    /// The config's `plan.id`: the plan the person had.
     pub plan_id: String,
-    /// Locale shown.
+    /// The language the flow was shown in, such as `en` or `pt-BR`.
     pub locale: String,
-    /// What was decided.
+    /// What the person decided.
     pub result: OutcomeResult,
-    /// The survey answer; null when skipped.
+    /// The answer to the exit survey; null when the survey was skipped or not configured.
     pub survey: Option<SurveyAnswer>,
-    /// Every offer shown, in order.
+    /// Every offer the person was shown, in the order shown.
     pub offers: Vec<OfferShown>,
-    /// The opt-in to hear about improvements.
+    /// Whether the person opted in to hear about improvements (never pre-checked).
     pub keep_in_touch: bool,
-    /// The path taken.
+    /// The steps the person went through, in order, ending with `done` when they decided.
     pub steps: Vec<Step>,
-    /// Time to decide.
+    /// Milliseconds from opening the flow to the decision.
     pub elapsed_ms: u64,
 }
 
