@@ -375,6 +375,13 @@ fn the_admin_api_exports_and_erases() {
             o2["created_at"] = json!("2026-11-22T10:00:00Z");
             o2["customer"]["id"] = json!("cus_2");
             o2["flow_id"] = json!("saas");
+            // Contract 1.1: a preset reason's Stripe value; a wrong one is refused by name.
+            o2["survey"]["feedback"] = json!("too_expensive");
+            let mut forged = outcome(&uuid(503));
+            forged["survey"]["feedback"] = json!("cheap");
+            let refused = post(&s, &forged.to_string(), &h).await;
+            assert_eq!(refused.status, StatusCode::BAD_REQUEST);
+            assert!(refused.body.to_string().contains("survey.feedback"), "{}", refused.body);
             let mut o3 = outcome(&uuid(502));
             o3["test"] = json!(true);
             for o in [&o1, &o2, &o3] {
@@ -417,6 +424,7 @@ fn the_admin_api_exports_and_erases() {
             assert_eq!(records.len(), 2, "test outcomes hidden by default");
             assert_eq!(&records[0][0], uuid(500));
             assert_eq!(&records[0][8], "paused");
+            assert_eq!((&records[0][12], &records[1][12]), ("", "too_expensive"), "feedback only when sent");
             let result: Value = serde_json::from_str(&records[0][9]).unwrap();
             assert_eq!(result, o1["result"]);
             assert_eq!(
