@@ -6,13 +6,15 @@ const TAG = "cancel-flow";
 const here = (f) => new URL(f, import.meta.url).href;
 const w = window;
 let wasm;
+// The glue and the wasm are fetched side by side (the glue compiles the wasm as it
+// streams in): one round trip on a cold click, not two.
 const load = () =>
-  (wasm ||= import(here("cancel-flow.js")).then(async (m) => {
-    await m.default({ module_or_path: here("cancel-flow_bg.wasm") });
+  (wasm ||= Promise.all([import(here("cancel-flow.js")), fetch(here("cancel-flow_bg.wasm"))]).then(async ([m, r]) => {
+    await m.default({ module_or_path: r });
     return m;
   }).catch((e) => { wasm = null; throw e; }));
-// The attributes the element observes, all passed to the wasm (it reads the overrides
-// among them); the last two, config and display, re-render at once when changed.
+// The attributes the element observes (the wasm reads the overrides among them from the
+// element when it boots); the last two, config and display, re-render at once when changed.
 const ATTRS = ["endpoint", "locale", "customer-id", "subscription-id", "token", "theme", "config", "display"];
 const el = (tag, props) => Object.assign(document.createElement(tag), props);
 // The trigger's own look, so nothing but this file loads before idle or interaction;
@@ -70,7 +72,8 @@ class CancelFlowElement extends HTMLElement {
     if (old == value) return;
     this.#stale = 1;
     if (name == "theme" && this.#trigger) this.#trigger.dataset.theme = value ?? "auto";
-    if (ATTRS.indexOf(name) > 5 && this.isConnected) this.#refresh();
+    // Not before the first render: an element upgraded with its attributes renders once.
+    if (ATTRS.indexOf(name) > 5 && this.isConnected && this.#mount) this.#refresh();
   }
 
   #refresh() {
@@ -104,7 +107,9 @@ class CancelFlowElement extends HTMLElement {
 
   #boot() {
     return (this.#booting ||= (async () => {
-      // The flow's stylesheet, fetched with the wasm and applied before the flow shows.
+      // The glue and the wasm first (the longest way), then the flow's stylesheet,
+      // applied before the flow shows.
+      const wasmReady = load();
       const at = this.#mount;
       const api = this.#api;
       const cssReady = new Promise((r) => at.append(el("link", { rel: "stylesheet", href: here("cancel-flow.css"), onload: r, onerror: r })));
@@ -115,9 +120,11 @@ class CancelFlowElement extends HTMLElement {
       const [url, text] = typeof c == "string" ? [c, ""] : [, api ? JSON.stringify(c ?? null) : this.querySelector('script[type="application/json"]')?.textContent ?? ""];
       let m;
       try {
-        m = await load();
+        m = await wasmReady;
       } catch (e) {
-        // The wasm could not load: say so, keep the page intact, offer the fallback from the raw config.
+        // The wasm could not load: say so (once: not for a mount torn down meanwhile), keep
+        // the page intact, offer the fallback from the raw config.
+        if (gone()) return null;
         let fb;
         try { fb = JSON.parse(text).fallback; } catch { /* no fallback known */ }
         const p = el("p", { part: "fallback" });
@@ -133,17 +140,13 @@ class CancelFlowElement extends HTMLElement {
         api?.reject(failure(message, "load"));
         return null;
       }
-      const attrs = Object.fromEntries(ATTRS.map((a) => [a, this.getAttribute(a)]));
       await cssReady;
       if (gone()) return null;
+      // The wasm reads the attributes (ATTRS) and finds the trigger itself.
       const handle = await m.boot(this, at, text, {
         base: here("./"),
-        display: attrs.display,
-        api: !!api,
         configUrl: url,
-        attrs,
-        trigger: this.#trigger,
-        settle: api && ((ok, v) => (ok ? api.resolve(v) : api.reject(failure(v.message, v.kind)))),
+        api,
       });
       if (gone()) return handle.unmount(), null;
       this.#handle = handle;

@@ -16,6 +16,7 @@ use crate::web::events::{emit, js_value};
 use crate::web::intl::BrowserFormats;
 use crate::web::{dialog, env, outbox};
 use gloo_events::EventListener;
+use gloo_timers::callback::Timeout;
 use leptos::prelude::*;
 use std::any::Any;
 use std::cell::Cell;
@@ -71,9 +72,11 @@ struct Unusable {
     locale: Option<String>,
 }
 
-/// What `embed.js` passes: `{ display: "modal"|"inline", api: bool, base, configUrl?,
-/// loadError?, catalog?, attrs: {endpoint, locale, "customer-id", "subscription-id",
-/// token, theme}, settle?: (ok, value) => void, trigger?: HTMLElement }`.
+/// What `embed.js` passes: `{ base, configUrl?, loadError?, catalog?, api? }`, where
+/// `api` is the JS API's `{ resolve, reject }` for a flow `CancelFlow.open` started (tests
+/// may pass `api: true` and `display` instead). The attributes (`display`, `endpoint`,
+/// `locale`, `customer-id`, `subscription-id`, `token`, `theme`) are read from the host
+/// element when the flow boots, and the trigger is its shadow root's `[part~=trigger]`.
 struct Options {
     modal: bool,
     api: bool,
@@ -95,12 +98,13 @@ fn get_str(o: &JsValue, key: &str) -> Option<String> {
 }
 
 impl Options {
-    fn read(o: &JsValue) -> Options {
-        let attrs = get(o, "attrs");
-        let attr = |k| get_str(&attrs, k).filter(|s| !s.is_empty());
+    fn read(host: &HtmlElement, o: &JsValue) -> Options {
+        let attr = |k| host.get_attribute(k).filter(|s| !s.is_empty());
+        let api = get(o, "api");
+        let settle = api.is_object().then(|| js_settle(api.clone()));
         Options {
-            modal: get_str(o, "display").as_deref() != Some("inline"),
-            api: get(o, "api").as_bool().unwrap_or(false),
+            modal: get_str(o, "display").or_else(|| attr("display")).as_deref() != Some("inline"),
+            api: api.as_bool().unwrap_or(settle.is_some()),
             base: get_str(o, "base").unwrap_or_default(),
             config_url: get_str(o, "configUrl"),
             load_error: get_str(o, "loadError"),
@@ -113,8 +117,11 @@ impl Options {
                 token: attr("token"),
                 theme: attr("theme"),
             },
-            settle: get(o, "settle").dyn_into().ok().map(js_settle),
-            trigger: get(o, "trigger").dyn_into().ok(),
+            settle,
+            trigger: host
+                .shadow_root()
+                .and_then(|r| r.query_selector("[part~=trigger]").ok().flatten())
+                .and_then(|t| t.dyn_into().ok()),
         }
     }
 
@@ -132,14 +139,23 @@ impl Options {
     }
 }
 
-/// Wraps the JS API's `settle(ok, value)` function.
-fn js_settle(f: js_sys::Function) -> Settle {
+/// Settles the JS API's promise (`api` is its `{ resolve, reject }`): resolved with the
+/// outcome payload, rejected with a `CancelFlowError` (an `Error` with `name` and `kind`).
+fn js_settle(api: JsValue) -> Settle {
     Rc::new(move |how: Settled| {
-        let (ok, json) = match how {
-            Settled::Outcome(o) => (true, o.to_json()),
-            Settled::Failed(f) => (false, events::to_json(&f)),
+        let (settle, value) = match how {
+            Settled::Outcome(o) => ("resolve", js_value(&o.to_json())),
+            Settled::Failed(f) => {
+                let error = js_sys::Error::new(f.message);
+                error.set_name("CancelFlowError");
+                let detail = js_value(&events::to_json(&f));
+                let _ = js_sys::Reflect::set(&error, &"kind".into(), &get(&detail, "kind"));
+                ("reject", error.into())
+            }
         };
-        let _ = f.call2(&JsValue::NULL, &JsValue::from_bool(ok), &js_value(&json));
+        if let Ok(f) = get(&api, settle).dyn_into::<js_sys::Function>() {
+            let _ = f.call1(&JsValue::NULL, &value);
+        }
     })
 }
 
@@ -157,7 +173,7 @@ fn locale_tag(requested: Option<&str>) -> (String, Option<String>) {
 /// then mounts.
 #[wasm_bindgen]
 pub async fn boot(host: HtmlElement, container: HtmlElement, config_text: String, options: JsValue) -> Handle {
-    let mut opts = Options::read(&options);
+    let mut opts = Options::read(&host, &options);
     let mut text = config_text;
     if let Some(url) = opts.config_url.clone() {
         match get_text(&url).await {
@@ -186,13 +202,18 @@ pub async fn boot(host: HtmlElement, container: HtmlElement, config_text: String
 /// anything: the catalog, if any, comes in `options.catalog`.
 #[wasm_bindgen]
 pub fn mount(host: HtmlElement, container: HtmlElement, config_text: String, options: JsValue) -> Handle {
-    let opts = Options::read(&options);
+    let opts = Options::read(&host, &options);
     let read = opts.read_config(&config_text);
     mount_read(host, container, read, opts)
 }
 
 fn mount_read(host: HtmlElement, container: HtmlElement, read: Result<Parsed, Unusable>, opts: Options) -> Handle {
-    outbox::flush();
+    // Earlier pages' undelivered outcomes are re-sent a little later: reading storage and
+    // starting senders is not on the way to the first step's paint (measured: it took
+    // 3-8 ms, lazy compile included, between a cold click's showModal and its frame when
+    // it ran in this task or the next). 100 ms is after that frame; a timer, not
+    // requestIdleCallback, which costs the wasm 2 KB more (a closure type of its own).
+    Timeout::new(100, outbox::flush).forget();
     let parsed = match read {
         Ok(p) => p,
         Err(u) => return mount_config_error(host, container, u, opts),

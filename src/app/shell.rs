@@ -30,6 +30,11 @@ pub struct Shell {
     /// Signals shared with the views.
     pub ui: Ui,
     opened_at: Cell<f64>,
+    /// Whether the modal is on screen (an inline flow always is).
+    shown: Cell<bool>,
+    /// Whether the flow built at the mount was never shown: the first open shows it as
+    /// it is, so the first step is built once, not again when the modal opens.
+    fresh: Cell<bool>,
     sending: RefCell<Option<Rc<Sender>>>,
     settle: Settler,
 }
@@ -53,7 +58,10 @@ impl Shell {
                 flow: RwSignal::new(Flow::new(config.clone(), env::random_seed())),
                 outcome: RwSignal::new(None),
                 problem: RwSignal::new(None),
-                open: RwSignal::new(!modal),
+                // True from the mount on: the view is built for showing, so the first
+                // open only shows the dialog (a re-open after a close turns it true
+                // again, which builds the step anew).
+                open: RwSignal::new(true),
                 today: env::today,
                 act: UnsyncCallback::new(move |a: Action| {
                     if let Some(s) = w1.upgrade() {
@@ -81,6 +89,8 @@ impl Shell {
                 config,
                 ui,
                 opened_at: Cell::new(env::now_ms()),
+                shown: Cell::new(!modal),
+                fresh: Cell::new(true),
                 sending: RefCell::new(None),
                 settle: Settler::new(settle),
             }
@@ -208,14 +218,20 @@ impl Shell {
 
     /// Opens the modal (or re-opens it on the receipt).
     pub fn open(&self) {
-        if self.ui.open.get_untracked() {
+        if self.shown.get() {
             return;
         }
+        let fresh = self.fresh.replace(false);
         if self.undecided() {
-            self.ui.flow.set(Flow::new(self.config.clone(), env::random_seed()));
+            if !fresh {
+                self.ui.flow.set(Flow::new(self.config.clone(), env::random_seed()));
+            }
             self.opened_at.set(env::now_ms());
         }
-        self.ui.open.set(true);
+        self.shown.set(true);
+        if !self.ui.open.get_untracked() {
+            self.ui.open.set(true);
+        }
         dialog::show(self.container.as_ref());
         self.step_changed(self.step());
     }
@@ -240,20 +256,21 @@ impl Shell {
     /// The page is going away: an open, undecided flow counts as abandoned; a decided
     /// one stays in the outbox for the next load.
     pub fn page_hidden(&self) {
-        if self.ui.open.get_untracked() && self.undecided() {
+        if self.shown.get() && self.undecided() {
             self.abandon();
         }
     }
 
     /// Closes the modal; without a decision that is an `abandoned` outcome.
     pub fn close(&self) {
-        if !self.ui.open.get_untracked() && self.ui.modal {
+        if !self.shown.get() && self.ui.modal {
             return;
         }
         if self.undecided() {
             self.abandon();
         }
         if self.ui.modal {
+            self.shown.set(false);
             self.ui.open.set(false);
             dialog::close(self.container.as_ref());
         }

@@ -7,7 +7,9 @@ use leptos::prelude::*;
 /// A radio card: `part` and `data-*` on the label, the native radio inside (arrow keys
 /// move within the group by `name`). The browser keeps the checked state; the card is
 /// rebuilt from the flow whenever its step is shown, and the stylesheet marks the
-/// selected card with `:has(:checked)`.
+/// selected card with `:has(:checked)`. `checked` is set as the property, not the
+/// attribute: a step rebuilt in place (a modal re-opened on a fresh flow) must clear a
+/// radio the person clicked before, which the attribute no longer controls.
 #[component]
 pub fn Choice(
     /// `part` attribute (`reason`, `option`, `effective`).
@@ -29,7 +31,7 @@ pub fn Choice(
     let (data_value, data_reason) = if reason { (None, Some(value.clone())) } else { (Some(value.clone()), None) };
     view! {
         <label part=part class="choice" data-value=data_value data-reason-id=data_reason>
-            <input type="radio" name=name value=value checked=checked on:change=move |_| on_choose.run(()) />
+            <input type="radio" name=name value=value prop:checked=checked on:change=move |_| on_choose.run(()) />
             <span class="choice-body">{children()}</span>
         </label>
     }

@@ -47,7 +47,7 @@ pub fn Confirm() -> impl IntoView {
             <label part="keep-in-touch" class="check">
                 <input
                     type="checkbox"
-                    checked=flow.with_untracked(|f| f.keep_in_touch())
+                    prop:checked=flow.with_untracked(|f| f.keep_in_touch())
                     on:change=move |ev| act.run(Action::SetKeepInTouch(event_target_checked(&ev)))
                 />
                 <span>{w.t("confirm.keep_in_touch")}</span>

@@ -33,7 +33,9 @@ pub struct Ui {
     pub outcome: RwSignal<Option<Arc<Outcome>>>,
     /// The last delivery problem.
     pub problem: RwSignal<Option<DeliveryProblem>>,
-    /// Whether the modal is open.
+    /// Whether the view is built for an open modal: true from the mount (the first open
+    /// only shows the dialog), false after a close; turning true again rebuilds the step.
+    /// The shell tracks whether the dialog is on screen.
     pub open: RwSignal<bool>,
     /// Today in the person's local calendar (the platform's clock, passed in).
     pub today: fn() -> Ymd,
