@@ -8,6 +8,7 @@
 //   the wasm, the stylesheet, i18n/*.json; schema/*.json when the build has it; each
 //   with its .br/.gz copy when present), the declarations and integrity.json; never the
 //   demo (index.html, shop.css, themes.*).
+// - README.md: www/package-readme.md (the package's page on npm).
 // - embed.d.ts: www/types/cancel-flow.d.ts, beside the file it declares (TypeScript finds
 //   it through the `types` condition, and also by name with the old "node" resolution;
 //   "cancel-flow.d.ts" would read as the declarations of the glue, cancel-flow.js).
@@ -59,6 +60,8 @@ if (!catalogs.length) console.warn(`package: ${dist} has no i18n/*.json: only th
 const version = crateVersion();
 const DTS = "embed.d.ts";
 fs.copyFileSync(path.join(root, "www/types/cancel-flow.d.ts"), path.join(dist, DTS));
+// The package's page on npm (npm always packs README.md).
+fs.copyFileSync(path.join(root, "www/package-readme.md"), path.join(dist, "README.md"));
 const licenses = fs.readdirSync(root).filter((f) => /^LICEN[CS]E/i.test(f) && fs.statSync(path.join(root, f)).isFile()).sort();
 for (const f of licenses) fs.copyFileSync(path.join(root, f), path.join(dist, f));
 
@@ -76,6 +79,7 @@ const files = [
   ...[...fetched, ...schemas].flatMap((f) => [f, f + ".br", f + ".gz"].filter(exists)),
   DTS,
   "integrity.json",
+  "README.md",
   ...licenses,
 ];
 const entry = { types: `./${DTS}`, default: "./embed.js" };

@@ -87,7 +87,7 @@ test.describe("the npm package", () => {
     expect(out).toContain(sri(path.join(dist, "embed.js")));
     const pkg = JSON.parse(fs.readFileSync(path.join(bare, "package.json"), "utf8"));
     // The licences come from the repository root, whatever dist/ holds.
-    expect(pkg.files).toEqual(["embed.js", "cancel-flow.js", "cancel-flow_bg.wasm", "cancel-flow.css", "embed.d.ts", "integrity.json", "LICENSE-APACHE", "LICENSE-MIT"]);
+    expect(pkg.files).toEqual(["embed.js", "cancel-flow.js", "cancel-flow_bg.wasm", "cancel-flow.css", "embed.d.ts", "integrity.json", "README.md", "LICENSE-APACHE", "LICENSE-MIT"]);
     // Without a widget file it refuses, naming it.
     fs.rmSync(path.join(bare, "cancel-flow_bg.wasm"));
     const r = (() => { try { execFileSync("node", [path.join(root, "tools/package.mjs"), bare], { stdio: "pipe" }); return null; } catch (e) { return e; } })();
@@ -103,7 +103,7 @@ test.describe("the npm package", () => {
       expect(files, f).toContain(f);
       for (const c of [".br", ".gz"]) if (fs.existsSync(path.join(dist, f + c))) expect(files, f + c).toContain(f + c);
     }
-    for (const f of ["embed.d.ts", "integrity.json", "package.json", "LICENSE-MIT", "LICENSE-APACHE"]) expect(files).toContain(f);
+    for (const f of ["embed.d.ts", "integrity.json", "package.json", "README.md", "LICENSE-MIT", "LICENSE-APACHE"]) expect(files).toContain(f);
     // The JSON Schemas, when the build writes them.
     const schemaDir = path.join(dist, "schema");
     for (const f of fs.existsSync(schemaDir) ? fs.readdirSync(schemaDir).filter((f) => f.endsWith(".json")) : []) expect(files).toContain(`schema/${f}`);
