@@ -10,6 +10,7 @@ pub mod page;
 
 use super::session;
 use super::AppState;
+use crate::store::ExportFilter;
 use axum::body::Bytes;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{ConnectInfo, Query, State};
@@ -73,24 +74,28 @@ fn unavailable(e: crate::store::StoreError) -> Response {
     r
 }
 
-/// What a page handler needs first: the admin key is set and the query reads.
-enum Gate {
-    Answer(Response),
-    SignIn(Params),
-    Open(Params),
-}
-
-fn gate(state: &AppState, headers: &HeaderMap, query: Result<Query<Params>, QueryRejection>) -> Gate {
+/// What a page handler needs first: the admin key is set, the person is signed in (else
+/// the sign-in form, coming back to `next`), and the query and its filters read.
+fn gate(
+    state: &AppState,
+    headers: &HeaderMap,
+    query: Result<Query<Params>, QueryRejection>,
+    next: Option<&'static str>,
+) -> Result<(Params, ExportFilter), Box<Response>> {
     if state.admin_key.is_none() {
-        return Gate::Answer(not_found());
+        return Err(Box::new(not_found()));
     }
     let signed_in = session::signed_in(state, headers);
-    match query {
-        Ok(Query(p)) if signed_in => Gate::Open(p),
-        Ok(Query(p)) => Gate::SignIn(p),
-        Err(_) if signed_in => Gate::Answer(bad_request("The address has a query this page cannot read.")),
-        Err(_) => Gate::SignIn(Params::default()),
+    let params = match query {
+        Ok(Query(p)) => p,
+        Err(_) if signed_in => return Err(Box::new(bad_request("The address has a query this page cannot read."))),
+        Err(_) => Params::default(),
+    };
+    if !signed_in {
+        return Err(Box::new(html(StatusCode::OK, page::forms::sign_in_page(&params, next, false))));
     }
+    let filter = params.filters().to_export().map_err(|e| Box::new(bad_request(&e.message)))?;
+    Ok((params, filter))
 }
 
 /// `GET /insights`: the sign-in form, or the overview.
@@ -99,14 +104,9 @@ pub async fn overview(
     headers: HeaderMap,
     query: Result<Query<Params>, QueryRejection>,
 ) -> Response {
-    let params = match gate(&state, &headers, query) {
-        Gate::Answer(r) => return r,
-        Gate::SignIn(p) => return html(StatusCode::OK, page::forms::sign_in_page(&p, None, false)),
-        Gate::Open(p) => p,
-    };
-    let filter = match params.filters().to_export() {
-        Ok(f) => f,
-        Err(e) => return bad_request(&e.message),
+    let (params, filter) = match gate(&state, &headers, query, None) {
+        Ok(open) => open,
+        Err(answer) => return *answer,
     };
     let store = &state.store;
     let read = tokio::try_join!(
@@ -126,16 +126,9 @@ pub async fn comments(
     headers: HeaderMap,
     query: Result<Query<Params>, QueryRejection>,
 ) -> Response {
-    let params = match gate(&state, &headers, query) {
-        Gate::Answer(r) => return r,
-        Gate::SignIn(p) => {
-            return html(StatusCode::OK, page::forms::sign_in_page(&p, Some(page::forms::NEXT_COMMENTS), false))
-        }
-        Gate::Open(p) => p,
-    };
-    let filter = match params.filters().to_export() {
-        Ok(f) => f,
-        Err(e) => return bad_request(&e.message),
+    let (params, filter) = match gate(&state, &headers, query, Some(page::forms::NEXT_COMMENTS)) {
+        Ok(open) => open,
+        Err(answer) => return *answer,
     };
     let page_no = match params.page.as_deref().filter(|p| !p.is_empty()).map(str::parse::<u64>) {
         None => 1,
