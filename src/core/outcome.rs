@@ -256,7 +256,7 @@ impl Outcome {
             survey: flow.reason().map(|r| SurveyAnswer {
                 reason_id: r.to_string(),
                 comment: (!comment.is_empty()).then(|| comment.to_string()),
-                feedback: config.survey.iter().flat_map(|s| &s.reasons).find(|x| x.id == r).and_then(|x| x.feedback),
+                feedback: config.reason(r).and_then(|x| x.feedback),
             }),
             offers: flow.offer_record().into_iter().map(|(kind, accepted)| OfferShown { kind, accepted }).collect(),
             keep_in_touch: flow.keep_in_touch(),
