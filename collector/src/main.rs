@@ -1,23 +1,10 @@
 //! `cancel-flow-collector`: the shop's side of cancel-flow. `serve` migrates the database
 //! and serves (receive, verify, store, forward); `mint-token` prints a session token;
-//! `migrate` runs the migrations only.
+//! `migrate` runs the migrations only. Everything is in the library (`lib.rs`).
 
-mod cli;
-mod forward;
-mod forwarding;
-mod http;
-mod insights;
-mod queue_adapter;
-mod store;
-mod tokens;
-mod upkeep;
-
+use cancel_flow_collector::{app, cli::Cli};
 use clap::Parser;
-use cli::{Cli, Command, ServeArgs};
 use std::process::ExitCode;
-use std::sync::Arc;
-use store::{Store, Writer};
-use tokio::sync::Notify;
 
 fn main() -> ExitCode {
     tracing_subscriber::fmt()
@@ -32,19 +19,7 @@ fn main() -> ExitCode {
         Ok(r) => r,
         Err(e) => return fail(&format!("cannot start the runtime: {e}")),
     };
-    let result = runtime.block_on(async {
-        match cli.command {
-            Command::Serve(args) => serve(args).await,
-            Command::Migrate(db) => migrate(&db.database).await.map(|_| ()),
-            Command::MintToken(m) => {
-                let now = time::OffsetDateTime::now_utc().unix_timestamp();
-                let claims = tokens::claims_for(&m.customer, m.subscription.as_deref(), m.flow.as_deref(), m.ttl, now);
-                println!("{}", tokens::mint(m.token_secret.as_bytes(), &claims));
-                Ok(())
-            }
-        }
-    });
-    match result {
+    match runtime.block_on(app::run(cli.command)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => fail(&message),
     }
@@ -54,92 +29,4 @@ fn fail(message: &str) -> ExitCode {
     tracing::error!("{message}");
     eprintln!("cancel-flow-collector: {message}");
     ExitCode::FAILURE
-}
-
-async fn migrate(database: &str) -> Result<Store, String> {
-    let store = Store::connect(database).await.map_err(|e| format!("database: {e}"))?;
-    store.migrate().await.map_err(|e| format!("database: migrations failed: {e}"))?;
-    tracing::info!(backend = store.kind(), "database migrated");
-    Ok(store)
-}
-
-async fn serve(args: ServeArgs) -> Result<(), String> {
-    if args.token_secret.as_deref().is_none_or(str::is_empty) && !args.allow_unsigned {
-        return Err("set --token-secret (CF_TOKEN_SECRET) to check session tokens, or --allow-unsigned \
-                    (CF_ALLOW_UNSIGNED=1) to accept outcomes without one (development only)"
-            .into());
-    }
-    if args.allow_unsigned {
-        tracing::warn!("accepting outcomes without a session token (--allow-unsigned): for development only");
-    }
-    let webhook = match (&args.webhook_url, &args.webhook_secret) {
-        (None, _) => None,
-        (Some(_), None) => return Err("--webhook-url needs --webhook-secret (CF_WEBHOOK_SECRET)".into()),
-        (Some(url), Some(secret)) => {
-            let secret = forward::WebhookSecret::parse(secret).map_err(|e| format!("--webhook-secret: {e}"))?;
-            let ok = reqwest::Url::parse(url).is_ok_and(|u| matches!(u.scheme(), "http" | "https") && u.has_host());
-            if !ok {
-                return Err("--webhook-url: must be an absolute http:// or https:// URL".into());
-            }
-            Some((url.clone(), secret))
-        }
-    };
-    let listener = tokio::net::TcpListener::bind(&args.listen)
-        .await
-        .map_err(|e| format!("--listen {}: cannot listen there ({e})", args.listen))?;
-    let store = migrate(&args.db.database).await?;
-    match store.delivery_counts().await {
-        Ok(c) if c.pending > 0 || c.failed > 0 => {
-            tracing::info!(pending = c.pending, failed = c.failed, "webhook deliveries waiting from an earlier run")
-        }
-        _ => {}
-    }
-    let wake = Arc::new(Notify::new());
-    let writer = Writer::spawn(store.clone(), webhook.is_some(), Some(wake.clone()));
-    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
-    let upkeep = upkeep::start(store.clone(), args.retention, stop_rx.clone());
-    let forwarder = webhook.map(|(url, secret)| {
-        forwarding::start(store.clone(), args.db.database.clone(), url, secret, args.webhook_retry_base, wake, stop_rx)
-    });
-    let state = Arc::new(http::AppState {
-        store: store.clone(),
-        writer,
-        token_secret: args.token_secret.clone().filter(|s| !s.is_empty()).map(String::into_bytes),
-        allow_unsigned: args.allow_unsigned,
-        token_grace: args.token_grace,
-        admin_key: args.admin_key.clone().filter(|k| !k.is_empty()),
-        limiter: http::limits::Limiter::new(args.rate_limit),
-    });
-    let app = http::router(state, &args.cors_origins);
-    let addr = listener.local_addr().map_err(|e| format!("--listen: {e}"))?;
-    tracing::info!(%addr, backend = store.kind(), "listening on http://{addr}");
-    http::serve::serve(listener, app, shutdown_signal()).await;
-    let _ = stop_tx.send(true);
-    if let Some(f) = forwarder {
-        let _ = f.await;
-    }
-    let _ = upkeep.await;
-    store.close().await;
-    tracing::info!("stopped");
-    Ok(())
-}
-
-/// SIGTERM or SIGINT.
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
-    #[cfg(unix)]
-    let term = async {
-        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            s.recv().await;
-        }
-    };
-    #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! {
-        _ = ctrl_c => {},
-        _ = term => {},
-    }
-    tracing::info!("stopping: finishing what is in flight");
 }

@@ -1,8 +1,8 @@
 //! The store as the forwarder's queue: `forward::DeliveryQueue` implemented by `Store`'s
 //! delivery methods, so the forwarder knows nothing of SQL and the store nothing of HTTP.
 
-use crate::forward::{DeliveryQueue, DueDelivery};
 use crate::store::{Store, StoreError};
+use crate::webhook::{DeliveryQueue, DueDelivery};
 use time::OffsetDateTime;
 
 impl DeliveryQueue for Store {

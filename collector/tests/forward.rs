@@ -2,14 +2,7 @@
 //! crate as the oracle, the retry schedule, and the worker end to end against a local HTTP
 //! receiver, over an in-memory queue (the real store is tested on its own).
 
-#[allow(dead_code)]
-#[path = "../src/forward/mod.rs"]
-mod forward;
-#[path = "common/forward_queue.rs"]
-mod forward_queue;
-#[allow(dead_code)]
-#[path = "common/forward_receiver.rs"]
-mod forward_receiver;
+mod common;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -22,11 +15,11 @@ use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 use tokio::sync::{oneshot, Notify};
 
-use forward::backoff::{after_failure, retry_delay, Next, GIVE_UP_AFTER, MAX_DELAY};
-use forward::signature::{envelope, sign, SecretError};
-use forward::{Forwarder, WebhookSecret};
-use forward_queue::{MemQueue, Row, State};
-use forward_receiver::{Received, Receiver, Reply};
+use cancel_flow_collector::webhook::backoff::{after_failure, retry_delay, Next, GIVE_UP_AFTER, MAX_DELAY};
+use cancel_flow_collector::webhook::signature::{envelope, sign, SecretError};
+use cancel_flow_collector::webhook::{Forwarder, WebhookSecret};
+use common::forward_queue::{MemQueue, Row, State};
+use common::forward_receiver::{Received, Receiver, Reply};
 
 /// The example secret of the Standard Webhooks specification (24 bytes).
 const SECRET: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
@@ -423,6 +416,6 @@ async fn only_http_urls_are_accepted() {
         let wake = Arc::new(Notify::new());
         let secret = WebhookSecret::parse(SECRET).unwrap();
         let result = Forwarder::spawn(queue, url, secret, BASE, wake, std::future::pending());
-        assert!(matches!(result, Err(forward::worker::SetupError::BadUrl)), "{url}");
+        assert!(matches!(result, Err(cancel_flow_collector::webhook::worker::SetupError::BadUrl)), "{url}");
     }
 }

@@ -4,22 +4,16 @@
 //! riding out an unavailable database. Each scenario runs once per backend, as
 //! `sqlite::NAME` and `postgres::NAME`.
 
-#[allow(dead_code)]
-#[path = "../src/store/mod.rs"]
-mod store;
+mod common;
 
-#[allow(dead_code)]
-#[path = "../src/insights/mod.rs"]
-mod insights;
-
-#[path = "common/store_support.rs"]
-mod support;
+use cancel_flow_collector::store::{canonical, DueDelivery, ExportFilter, Insert, NewOutcome, Store, StoreError};
+use cancel_flow_collector::writer::{WriteError, Writer};
+use common::store_support as support;
 
 use futures::StreamExt;
 use serde_json::json;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use store::{canonical, DueDelivery, ExportFilter, Insert, NewOutcome, Store, StoreError, WriteError, Writer};
 use time::macros::{date, datetime};
 use time::OffsetDateTime;
 

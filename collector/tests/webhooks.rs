@@ -6,12 +6,8 @@
 
 mod common;
 
-#[path = "common/forward_receiver.rs"]
-#[allow(dead_code)]
-mod forward_receiver;
-
+use common::forward_receiver::{self, Receiver, Reply};
 use common::server::{Db, Server};
-use forward_receiver::{Receiver, Reply};
 use serde_json::{json, Value};
 use std::time::{Duration, Instant};
 

@@ -8,14 +8,14 @@
 
 use super::error::ApiError;
 use super::AppState;
-use crate::store::{ExportFilter, StoredOutcome};
+use crate::filters::Filters;
+use crate::store::StoredOutcome;
 use axum::body::Body;
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use futures::StreamExt;
-use serde::Deserialize;
 use serde_json::Value;
 use std::sync::Arc;
 
@@ -42,47 +42,6 @@ pub fn require_reader(state: &AppState, headers: &HeaderMap) -> Result<(), ApiEr
     match require_admin(state, headers) {
         Err(e) if e.status == StatusCode::UNAUTHORIZED && super::session::signed_in(state, headers) => Ok(()),
         other => other,
-    }
-}
-
-/// The filters every admin read takes.
-#[derive(Debug, Default, Deserialize)]
-pub struct Filters {
-    /// One flow.
-    pub flow_id: Option<String>,
-    /// From this date (UTC, inclusive).
-    pub from: Option<String>,
-    /// To this date (UTC, inclusive).
-    pub to: Option<String>,
-    /// `true` to include test outcomes.
-    pub include_test: Option<String>,
-}
-
-impl Filters {
-    /// As the store's filter; a bad date or flag names the parameter.
-    pub fn to_export(&self) -> Result<ExportFilter, ApiError> {
-        let date = |name: &str, v: &Option<String>| -> Result<Option<time::Date>, ApiError> {
-            let format = time::macros::format_description!("[year]-[month]-[day]");
-            v.as_deref()
-                .filter(|s| !s.is_empty())
-                .map(|s| {
-                    time::Date::parse(s, &format).map_err(|_| {
-                        ApiError::new(StatusCode::BAD_REQUEST, format!("{name}: must be a date such as 2026-11-25"))
-                    })
-                })
-                .transpose()
-        };
-        let include_test = match self.include_test.as_deref() {
-            None | Some("") | Some("false") => false,
-            Some("true") => true,
-            Some(_) => return Err(ApiError::new(StatusCode::BAD_REQUEST, "include_test: must be true or false")),
-        };
-        Ok(ExportFilter {
-            flow_id: self.flow_id.clone().filter(|f| !f.is_empty()),
-            from: date("from", &self.from)?,
-            to: date("to", &self.to)?,
-            include_test,
-        })
     }
 }
 

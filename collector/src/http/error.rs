@@ -39,3 +39,9 @@ impl IntoResponse for ApiError {
         response
     }
 }
+
+impl From<crate::filters::FilterError> for ApiError {
+    fn from(e: crate::filters::FilterError) -> Self {
+        ApiError::new(StatusCode::BAD_REQUEST, e.0)
+    }
+}

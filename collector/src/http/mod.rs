@@ -9,7 +9,8 @@ pub mod pages;
 pub mod serve;
 pub mod session;
 
-use crate::store::{Store, Writer};
+use crate::store::Store;
+use crate::writer::Writer;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{header, Method, StatusCode};
 use axum::routing::{delete, get, post};

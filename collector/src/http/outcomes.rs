@@ -4,8 +4,9 @@
 
 use super::error::ApiError;
 use super::AppState;
-use crate::store::{canonical_text, Insert, NewOutcome, WriteError};
+use crate::store::{canonical_text, Insert, NewOutcome};
 use crate::tokens;
+use crate::writer::WriteError;
 use axum::body::Bytes;
 use axum::extract::{ConnectInfo, State};
 use axum::http::{header, HeaderMap, StatusCode};

@@ -5,11 +5,9 @@
 //! nothing from elsewhere). Without an admin key every route answers 404. The HTML
 //! itself lives in `src/page/`.
 
-#[path = "../page/mod.rs"]
-pub mod page;
-
 use super::session;
 use super::AppState;
+use crate::page::{self, Params};
 use crate::store::ExportFilter;
 use axum::body::Bytes;
 use axum::extract::rejection::QueryRejection;
@@ -17,7 +15,6 @@ use axum::extract::{ConnectInfo, Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use maud::Markup;
-use page::Params;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
@@ -94,7 +91,7 @@ fn gate(
     if !signed_in {
         return Err(Box::new(html(StatusCode::OK, page::forms::sign_in_page(&params, next, false))));
     }
-    let filter = params.filters().to_export().map_err(|e| Box::new(bad_request(&e.message)))?;
+    let filter = params.filters().to_export().map_err(|e| Box::new(bad_request(&e.0)))?;
     Ok((params, filter))
 }
 

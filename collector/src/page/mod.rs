@@ -13,7 +13,7 @@ pub mod overview;
 pub mod reasons;
 pub mod words;
 
-use crate::http::admin::Filters;
+use crate::filters::Filters;
 use maud::{html, Markup, DOCTYPE};
 use serde::Deserialize;
 

@@ -3,8 +3,8 @@
 //! the API's types and the connection handle; each concern lives in its own file:
 //! `connect` (URLs, pools, migrations), `sql` (each backend's statements and the
 //! timestamp text both use), `outcomes` (the batch insert and erasure), `deliveries` (the
-//! webhook worker's queue), `export` (streaming stored outcomes), `writer` (group commit),
-//! `error`.
+//! webhook worker's queue), `export` (streaming stored outcomes), `error`. Group commit in
+//! front of it is `crate::writer`.
 
 use crate::insights::tally::Tally;
 use cancel_flow::core::outcome::Outcome;
@@ -40,10 +40,8 @@ mod lease;
 mod outcomes;
 mod reported;
 mod sql;
-mod writer;
 
 pub use error::StoreError;
-pub use writer::{WriteError, Writer};
 
 /// A handle on the database: cheap to clone (the pool is shared).
 #[derive(Clone)]

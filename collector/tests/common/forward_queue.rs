@@ -6,7 +6,7 @@ use std::sync::Mutex;
 
 use time::OffsetDateTime;
 
-use super::forward::{DeliveryQueue, DueDelivery};
+use cancel_flow_collector::webhook::{DeliveryQueue, DueDelivery};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum State {

@@ -1,3 +1,11 @@
-//! Shared test helpers: the real collector process (`server`).
+//! Shared test helpers: the real collector process (`server`), the insights' plain model
+//! (`insights_model`), the store's test databases (`store_support`), and the webhook
+//! forwarder's in-memory queue and local receiver (`forward_queue`, `forward_receiver`).
+//! Each test crate uses some of them.
+#![allow(dead_code)]
+
+pub mod forward_queue;
+pub mod forward_receiver;
 pub mod insights_model;
 pub mod server;
+pub mod store_support;

@@ -3,7 +3,7 @@
 //! with `scripts/postgres.sh start`). Without that variable the PostgreSQL tests are
 //! skipped with a line saying so, unless `CF_REQUIRE_POSTGRES=1`, which makes them fail.
 
-use crate::store::Store;
+use cancel_flow_collector::store::Store;
 use sqlx::Connection;
 use std::path::PathBuf;
 use std::time::{SystemTime, UNIX_EPOCH};

@@ -5,8 +5,10 @@
 //! - [`backoff`]: the retry schedule (pure).
 //! - [`queue`]: what the forwarder needs from the store ([`DeliveryQueue`]).
 //! - [`worker`]: the task that sends, one delivery at a time ([`Forwarder`]).
+//! - [`leader`]: running the worker in the one collector that holds the forwarder lease.
 
 pub mod backoff;
+pub mod leader;
 pub mod queue;
 pub mod signature;
 pub mod worker;

@@ -9,7 +9,7 @@
 //! database is back. An item the database refuses outright is isolated (the batch is
 //! retried one item at a time), so it cannot fail the others.
 
-use super::{Insert, NewOutcome, Store, StoreError};
+use crate::store::{Insert, NewOutcome, Store, StoreError};
 use futures::FutureExt;
 use std::fmt;
 use std::panic::AssertUnwindSafe;

@@ -3,7 +3,7 @@
 //! waiting for the lease checks again every 15 seconds, so it takes over when the
 //! forwarding one stops.
 
-use crate::forward::{Forwarder, WebhookSecret};
+use super::{Forwarder, WebhookSecret};
 use crate::store::Store;
 use std::sync::Arc;
 use std::time::Duration;
