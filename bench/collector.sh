@@ -10,7 +10,7 @@ CONCURRENCY="${CONCURRENCY:-64}"
 cargo build --release -p cancel-flow-collector --bin cancel-flow-collector --example load -q
 bin=target/release/cancel-flow-collector
 load=target/release/examples/load
-secret=bench-secret-0123456789abcdef
+secret=bench-secret-0123456789abcdef0123456789
 token=$("$bin" mint-token --token-secret "$secret" --customer cus_bench --subscription sub_bench --ttl 1h)
 tmp=$(mktemp -d)
 pg_started=0
@@ -24,11 +24,11 @@ cleanup() {
 }
 trap cleanup EXIT
 run() { # name database-url
-  "$bin" serve --listen 127.0.0.1:0 --database "$2" --token-secret "$secret" --admin-key bench --rate-limit 0 2> "$tmp/$1.log" &
+  "$bin" serve --listen 127.0.0.1:0 --database "$2" --token-secret "$secret" --admin-key bench-admin-key-0123456789 --rate-limit 0 2> "$tmp/$1.log" &
   pid=$!
   for _ in $(seq 100); do grep -q "listening on" "$tmp/$1.log" && break; sleep 0.1; done
   addr=$(grep -o "listening on http://[0-9.:]*" "$tmp/$1.log" | head -1 | sed 's/listening on //')
-  result=$("$load" --target "$addr" --token "$token" --admin-key bench --count "$COUNT" --concurrency "$CONCURRENCY")
+  result=$("$load" --target "$addr" --token "$token" --admin-key bench-admin-key-0123456789 --count "$COUNT" --concurrency "$CONCURRENCY")
   kill "$pid"; wait "$pid" 2>/dev/null || true; pid=
   echo "$1: $result" >&2
   printf '"%s": %s' "$1" "$result"

@@ -2,7 +2,7 @@
 # make bench-insights: the insights reads with many stored outcomes. For SQLite (a temp
 # folder) and PostgreSQL (a fresh database on the scripts/postgres.sh cluster: reused when
 # already running and then left running, else started here and stopped at the end), the
-# release collector is started (--allow-unsigned --admin-key bench --rate-limit 0) and
+# release collector is started (--allow-unsigned --admin-key bench-admin-key-0123456789 --rate-limit 0) and
 # seeded over HTTP by collector/examples/seed.rs with COUNT varied outcomes (default
 # 1,000,000); then the database size on disk is read, collector/examples/time_insights.rs
 # times /v1/insights under four filters, the signed-in page, its comments, the first page
@@ -64,7 +64,7 @@ trap 'exit 130' INT TERM
 # `results` (not run in a subshell, so the trap always knows the collector's pid).
 run() { # name database-url size-command
   local name=$1 url=$2 size=$3 addr seeded sizes timings rss hwm
-  "$bin" serve --listen 127.0.0.1:0 --database "$url" --allow-unsigned --admin-key bench --rate-limit 0 \
+  "$bin" serve --listen 127.0.0.1:0 --database "$url" --allow-unsigned --admin-key bench-admin-key-0123456789 --rate-limit 0 \
     2>"$tmp/$name.log" &
   pid=$!
   for _ in $(seq 300); do
@@ -87,7 +87,7 @@ run() { # name database-url size-command
   log "$name: seeded: $seeded"
   sizes=$($size)
   log "$name: on disk: $sizes"
-  timings=$("$timer" --target "$addr" --admin-key bench --runs "$RUNS")
+  timings=$("$timer" --target "$addr" --admin-key bench-admin-key-0123456789 --runs "$RUNS")
   rss=$(awk '/^VmRSS:/ {print $2}' "/proc/$pid/status")
   hwm=$(awk '/^VmHWM:/ {print $2}' "/proc/$pid/status")
   log "$name: collector RSS ${rss} KiB (peak ${hwm} KiB)"

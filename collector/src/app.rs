@@ -1,101 +1,189 @@
-//! Starting and stopping the collector: `serve` (migrate, then the writer, the background
-//! tasks and the router behind the accept loop), `migrate` and `mint-token`.
+//! Starting and stopping a collector, and the three commands. [`Collector::start`] opens
+//! and migrates the database and starts the background work (the writer, the forwarder
+//! under its lease, the upkeep, the limiters' sweeps), all on one task tracker under one
+//! cancellation token; [`Collector::stop`] cancels them and waits for each to finish what
+//! it holds. `serve` puts the collector's router behind the accept loop until SIGTERM or
+//! SIGINT; the tests start a `Collector` in process.
 
-use crate::cli::{Command, ServeArgs};
-use crate::store::Store;
+use crate::cli::{Command, MintArgs};
+use crate::http::limits::Limiter;
+use crate::http::{self, AppState};
+use crate::settings::{Settings, SettingsError, TokenSecret};
+use crate::store::{Store, StoreError};
+use crate::webhook::leader::forward_while_leader;
+use crate::webhook::worker::SetupError;
+use crate::webhook::Forwarder;
 use crate::writer::Writer;
-use crate::{http, tokens, upkeep, webhook};
+use crate::{tokens, upkeep};
+use axum::Router;
+use std::future::Future;
 use std::sync::Arc;
+use tokio::net::TcpListener;
 use tokio::sync::Notify;
+use tokio_util::sync::CancellationToken;
+use tokio_util::task::TaskTracker;
+
+/// Why a command failed; the causes follow through [`std::error::Error::source`].
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// A flag that cannot be used.
+    #[error(transparent)]
+    Settings(#[from] SettingsError),
+    /// The listen address cannot be bound.
+    #[error("--listen {address}: cannot listen there")]
+    Listen {
+        /// The address given.
+        address: String,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The database cannot be opened or migrated.
+    #[error("database")]
+    Database(#[from] StoreError),
+    /// The webhook forwarder cannot be built.
+    #[error("--webhook-url")]
+    Forwarder(#[from] SetupError),
+}
 
 /// Runs one command to its end.
-pub async fn run(command: Command) -> Result<(), String> {
+pub async fn run(command: Command) -> Result<(), AppError> {
     match command {
-        Command::Serve(args) => serve(args).await,
-        Command::Migrate(db) => migrate(&db.database).await.map(|_| ()),
+        Command::Serve(args) => {
+            let settings = Settings::from_args(args)?;
+            let listener = TcpListener::bind(&settings.listen)
+                .await
+                .map_err(|source| AppError::Listen { address: settings.listen.clone(), source })?;
+            serve(settings, listener, shutdown_signal()).await
+        }
+        Command::Migrate(db) => {
+            let store = migrated(&db.database).await?;
+            tracing::info!(backend = store.kind(), "database migrated");
+            store.close().await;
+            Ok(())
+        }
         Command::MintToken(m) => {
-            let now = time::OffsetDateTime::now_utc().unix_timestamp();
-            let claims = tokens::claims_for(&m.customer, m.subscription.as_deref(), m.flow.as_deref(), m.ttl, now);
-            println!("{}", tokens::mint(m.token_secret.as_bytes(), &claims));
+            println!("{}", mint(&m)?);
             Ok(())
         }
     }
 }
 
-pub async fn migrate(database: &str) -> Result<Store, String> {
-    let store = Store::connect(database).await.map_err(|e| format!("database: {e}"))?;
-    store.migrate().await.map_err(|e| format!("database: migrations failed: {e}"))?;
-    tracing::info!(backend = store.kind(), "database migrated");
+/// `mint-token`'s token.
+fn mint(m: &MintArgs) -> Result<String, SettingsError> {
+    let secret = TokenSecret::parse(&m.token_secret)?;
+    let now = time::OffsetDateTime::now_utc().unix_timestamp();
+    let claims = tokens::claims_for(&m.customer, m.subscription.as_deref(), m.flow.as_deref(), m.ttl, now);
+    Ok(tokens::mint(secret.bytes(), &claims))
+}
+
+/// Serves on `listener` until `shutdown`, then finishes what is in flight and stops.
+pub async fn serve(
+    settings: Settings,
+    listener: TcpListener,
+    shutdown: impl Future<Output = ()>,
+) -> Result<(), AppError> {
+    let address =
+        listener.local_addr().map_err(|source| AppError::Listen { address: settings.listen.clone(), source })?;
+    // The first line of the log: where to reach it (useful with port 0). Connections made
+    // before the database is ready wait in the listener's backlog.
+    tracing::info!(%address, "listening on http://{address}");
+    let collector = Collector::start(settings).await?;
+    tracing::info!(backend = collector.store.kind(), "database migrated; serving");
+    collector.report_start();
+    http::serve::serve(listener, collector.router(), shutdown).await;
+    collector.stop().await;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+/// The store, opened and migrated.
+async fn migrated(database: &str) -> Result<Store, StoreError> {
+    let store = Store::connect(database).await?;
+    store.migrate().await?;
     Ok(store)
 }
 
-pub async fn serve(args: ServeArgs) -> Result<(), String> {
-    if args.token_secret.as_deref().is_none_or(str::is_empty) && !args.allow_unsigned {
-        return Err("set --token-secret (CF_TOKEN_SECRET) to check session tokens, or --allow-unsigned \
-                    (CF_ALLOW_UNSIGNED=1) to accept outcomes without one (development only)"
-            .into());
+/// A running collector: its router and its background work.
+pub struct Collector {
+    store: Store,
+    router: Router,
+    settings: Settings,
+    stop: CancellationToken,
+    tasks: TaskTracker,
+}
+
+impl Collector {
+    /// Opens and migrates the database and starts the background work.
+    pub async fn start(settings: Settings) -> Result<Collector, AppError> {
+        let store = migrated(&settings.database).await?;
+        let stop = CancellationToken::new();
+        let tasks = TaskTracker::new();
+        let wake = Arc::new(Notify::new());
+        let (writer, writer_task) = Writer::new(store.clone(), settings.webhook.is_some(), Some(wake.clone()));
+        tasks.spawn(writer_task.run(stop.clone()));
+        tasks.spawn(upkeep::run(store.clone(), settings.retention, stop.clone()));
+        if let Some(hook) = &settings.webhook {
+            let forwarder = Forwarder::new(store.clone(), hook.url.as_str(), hook.secret.clone(), hook.retry_base)?;
+            let database = settings.database.clone();
+            tasks.spawn(forward_while_leader(store.clone(), database, forwarder, wake, stop.clone()));
+        }
+        let outcome_limit = Limiter::new(settings.rate_limit);
+        let sign_in_limit = Limiter::new(http::session::ATTEMPTS_PER_MINUTE).expect("a budget above zero");
+        for limiter in outcome_limit.iter().chain([&sign_in_limit]) {
+            tasks.spawn(limiter.clone().sweep(stop.clone()));
+        }
+        let state = Arc::new(AppState {
+            store: store.clone(),
+            writer,
+            tokens: settings.tokens.clone(),
+            admin_key: settings.admin_key.clone(),
+            outcome_limit,
+            sign_in_limit,
+        });
+        let router = http::router(state, &settings.cors_origins);
+        Ok(Collector { store, router, settings, stop, tasks })
     }
-    if args.allow_unsigned {
-        tracing::warn!("accepting outcomes without a session token (--allow-unsigned): for development only");
+
+    /// The application: every route with its layers.
+    pub fn router(&self) -> Router {
+        self.router.clone()
     }
-    let webhook = match (&args.webhook_url, &args.webhook_secret) {
-        (None, _) => None,
-        (Some(_), None) => return Err("--webhook-url needs --webhook-secret (CF_WEBHOOK_SECRET)".into()),
-        (Some(url), Some(secret)) => {
-            let secret = webhook::WebhookSecret::parse(secret).map_err(|e| format!("--webhook-secret: {e}"))?;
-            let ok = reqwest::Url::parse(url).is_ok_and(|u| matches!(u.scheme(), "http" | "https") && u.has_host());
-            if !ok {
-                return Err("--webhook-url: must be an absolute http:// or https:// URL".into());
+
+    /// The store it writes to.
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// Logs what an operator should know once it is listening.
+    fn report_start(&self) {
+        if let crate::settings::TokenPolicy::Unsigned { .. } = self.settings.tokens {
+            tracing::warn!("accepting outcomes without a session token (--allow-unsigned): for development only");
+        }
+        let store = self.store.clone();
+        self.tasks.spawn(async move {
+            match store.delivery_counts().await {
+                Ok(c) if c.pending > 0 || c.failed > 0 => {
+                    tracing::info!(
+                        pending = c.pending,
+                        failed = c.failed,
+                        "webhook deliveries waiting from an earlier run"
+                    )
+                }
+                _ => {}
             }
-            Some((url.clone(), secret))
-        }
-    };
-    let listener = tokio::net::TcpListener::bind(&args.listen)
-        .await
-        .map_err(|e| format!("--listen {}: cannot listen there ({e})", args.listen))?;
-    let store = migrate(&args.db.database).await?;
-    match store.delivery_counts().await {
-        Ok(c) if c.pending > 0 || c.failed > 0 => {
-            tracing::info!(pending = c.pending, failed = c.failed, "webhook deliveries waiting from an earlier run")
-        }
-        _ => {}
+        });
     }
-    let wake = Arc::new(Notify::new());
-    let writer = Writer::spawn(store.clone(), webhook.is_some(), Some(wake.clone()));
-    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
-    let upkeep = upkeep::start(store.clone(), args.retention, stop_rx.clone());
-    let forwarder = webhook.map(|(url, secret)| {
-        webhook::leader::start(
-            store.clone(),
-            args.db.database.clone(),
-            url,
-            secret,
-            args.webhook_retry_base,
-            wake,
-            stop_rx,
-        )
-    });
-    let state = Arc::new(http::AppState {
-        store: store.clone(),
-        writer,
-        token_secret: args.token_secret.clone().filter(|s| !s.is_empty()).map(String::into_bytes),
-        allow_unsigned: args.allow_unsigned,
-        token_grace: args.token_grace,
-        admin_key: args.admin_key.clone().filter(|k| !k.is_empty()),
-        limiter: http::limits::Limiter::new(args.rate_limit),
-    });
-    let app = http::router(state, &args.cors_origins);
-    let addr = listener.local_addr().map_err(|e| format!("--listen: {e}"))?;
-    tracing::info!(%addr, backend = store.kind(), "listening on http://{addr}");
-    http::serve::serve(listener, app, shutdown_signal()).await;
-    let _ = stop_tx.send(true);
-    if let Some(f) = forwarder {
-        let _ = f.await;
+
+    /// Stops the background work (the writer commits what is queued, the forwarder
+    /// finishes the delivery in flight) and closes the database.
+    pub async fn stop(self) {
+        self.stop.cancel();
+        self.tasks.close();
+        self.tasks.wait().await;
+        drop(self.router);
+        self.store.close().await;
     }
-    let _ = upkeep.await;
-    store.close().await;
-    tracing::info!("stopped");
-    Ok(())
 }
 
 /// SIGTERM or SIGINT.

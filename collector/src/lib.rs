@@ -24,6 +24,7 @@ pub mod filters;
 pub mod http;
 pub mod insights;
 pub mod page;
+pub mod settings;
 pub mod store;
 pub mod tokens;
 pub mod upkeep;

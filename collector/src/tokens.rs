@@ -3,10 +3,10 @@
 //! they authorise. Any other algorithm, `none` included, is refused; an outcome decided
 //! before the token expired is still accepted for a grace period after it.
 
+use crate::settings::TokenPolicy;
 use cancel_flow::core::outcome::Outcome;
 use jsonwebtoken::{decode, encode, Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde::{Deserialize, Serialize};
-use std::fmt;
 use std::time::Duration;
 
 /// The claims cancel-flow reads.
@@ -28,33 +28,46 @@ pub struct Claims {
 }
 
 /// Why a token was refused. The messages never include the token.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum TokenError {
     /// No `Authorization: Bearer …` header.
+    #[error("Authorization: a bearer token is required")]
     Missing,
     /// Not a JWT signed with HS256 by this secret, or without the required claims.
+    #[error("Authorization: the token is not valid (HS256, signed with this collector's secret)")]
     Invalid,
     /// Expired, and not within the grace period for an outcome decided in time.
+    #[error("Authorization: the token has expired")]
     Expired,
     /// `sub` is another customer.
+    #[error("Authorization: the token is for another customer")]
     OtherCustomer,
     /// `subscription_id` is another subscription.
+    #[error("Authorization: the token is for another subscription")]
     OtherSubscription,
     /// `flow_id` is another flow.
+    #[error("Authorization: the token is for another flow")]
     OtherFlow,
 }
 
-impl fmt::Display for TokenError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            TokenError::Missing => "Authorization: a bearer token is required",
-            TokenError::Invalid => "Authorization: the token is not valid (HS256, signed with this collector's secret)",
-            TokenError::Expired => "Authorization: the token has expired",
-            TokenError::OtherCustomer => "Authorization: the token is for another customer",
-            TokenError::OtherSubscription => "Authorization: the token is for another subscription",
-            TokenError::OtherFlow => "Authorization: the token is for another flow",
-        })
-    }
+/// Whether `policy` lets `outcome` in with the bearer token `token` (if any came):
+/// a signed collector checks every outcome's token; an unsigned one accepts an outcome
+/// without a token and checks one that comes when it knows a secret.
+pub fn authorise(
+    policy: &TokenPolicy,
+    token: Option<&str>,
+    outcome: &Outcome,
+    decided_at: i64,
+    now: i64,
+) -> Result<(), TokenError> {
+    let check = match (policy, token) {
+        (TokenPolicy::Signed { secret, grace }, Some(token)) => (secret, *grace, token),
+        (TokenPolicy::Signed { .. }, None) => return Err(TokenError::Missing),
+        (TokenPolicy::Unsigned { check: Some((secret, grace)) }, Some(token)) => (secret, *grace, token),
+        (TokenPolicy::Unsigned { .. }, _) => return Ok(()),
+    };
+    let (secret, grace, token) = check;
+    verify(secret.bytes(), token, outcome, decided_at, now, grace).map(|_| ())
 }
 
 /// A token for `claims`.

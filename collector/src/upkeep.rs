@@ -4,54 +4,52 @@
 
 use crate::store::Store;
 use std::time::Duration;
-use tokio::sync::watch;
+use tokio_util::sync::CancellationToken;
 
 /// How often comments past the retention period are looked for.
 const SWEEP_EVERY: Duration = Duration::from_secs(24 * 60 * 60);
 /// How long to wait after a failure.
 const RETRY_AFTER: Duration = Duration::from_secs(60);
 
-/// Starts the upkeep; it ends when `stop` turns true.
-pub fn start(store: Store, retention: Duration, mut stop: watch::Receiver<bool>) -> tokio::task::JoinHandle<()> {
-    tokio::spawn(async move {
-        loop {
-            match store.count_uncounted().await {
-                Ok(0) => break,
-                Ok(n) => {
-                    tracing::info!(outcomes = n, "outcomes stored before the insights are now counted");
-                    break;
-                }
-                Err(e) => tracing::warn!(error = %e, "counting earlier outcomes failed; trying again in a minute"),
+/// Runs the upkeep until `stop` is cancelled.
+pub async fn run(store: Store, retention: Duration, stop: CancellationToken) {
+    loop {
+        match store.count_uncounted().await {
+            Ok(0) => break,
+            Ok(n) => {
+                tracing::info!(outcomes = n, "outcomes stored before the insights are now counted");
+                break;
             }
-            if wait(&mut stop, RETRY_AFTER).await {
-                return;
-            }
+            Err(e) => tracing::warn!(error = %e, "counting earlier outcomes failed; trying again in a minute"),
         }
-        loop {
-            let before = time::OffsetDateTime::now_utc() - retention;
-            let next = match store.erase_comments_before(before).await {
-                Ok(n) => {
-                    if n > 0 {
-                        tracing::info!(comments = n, %before, "comments past the retention period erased");
-                    }
-                    SWEEP_EVERY
-                }
-                Err(e) => {
-                    tracing::warn!(error = %e, "erasing old comments failed; trying again in a minute");
-                    RETRY_AFTER
-                }
-            };
-            if wait(&mut stop, next).await {
-                return;
-            }
+        if wait(&stop, RETRY_AFTER).await {
+            return;
         }
-    })
+    }
+    loop {
+        let before = time::OffsetDateTime::now_utc() - retention;
+        let next = match store.erase_comments_before(before).await {
+            Ok(n) => {
+                if n > 0 {
+                    tracing::info!(comments = n, %before, "comments past the retention period erased");
+                }
+                SWEEP_EVERY
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "erasing old comments failed; trying again in a minute");
+                RETRY_AFTER
+            }
+        };
+        if wait(&stop, next).await {
+            return;
+        }
+    }
 }
 
 /// Waits `d`; true when told to stop first.
-async fn wait(stop: &mut watch::Receiver<bool>, d: Duration) -> bool {
+async fn wait(stop: &CancellationToken, d: Duration) -> bool {
     tokio::select! {
         _ = tokio::time::sleep(d) => false,
-        _ = stop.wait_for(|s| *s) => true,
+        _ = stop.cancelled() => true,
     }
 }

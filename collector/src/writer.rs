@@ -11,11 +11,11 @@
 
 use crate::store::{Insert, NewOutcome, Store, StoreError};
 use futures::FutureExt;
-use std::fmt;
 use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::{mpsc, oneshot, Notify};
+use tokio_util::sync::CancellationToken;
 
 /// Outcomes that may wait for the writer; beyond that, [`WriteError::Overloaded`].
 pub const QUEUE_CAPACITY: usize = 4096;
@@ -25,31 +25,21 @@ pub const BATCH_LIMIT: usize = 512;
 const PAUSE_AFTER_FAILURE: Duration = Duration::from_millis(100);
 
 /// Why an outcome was not stored.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum WriteError {
     /// The queue is full: answer 503 with `Retry-After`.
+    #[error("too many outcomes waiting to be stored")]
     Overloaded,
     /// The database cannot take it now: answer 503 with `Retry-After` (nothing stored).
+    #[error("the database is unavailable")]
     Unavailable,
     /// The database refuses this outcome itself (an out-of-range value): retrying the same
     /// body fails again, so this is not a 503.
+    #[error("the database refused this outcome")]
     Rejected,
 }
 
-impl fmt::Display for WriteError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            WriteError::Overloaded => "too many outcomes waiting to be stored",
-            WriteError::Unavailable => "the database is unavailable",
-            WriteError::Rejected => "the database refused this outcome",
-        })
-    }
-}
-
-impl std::error::Error for WriteError {}
-
-/// The submitting side of the writer task: cheap to clone. The task ends when every
-/// clone is dropped and the queue is empty.
+/// The submitting side of the writer: cheap to clone.
 #[derive(Clone, Debug)]
 pub struct Writer {
     queue: mpsc::Sender<Job>,
@@ -62,13 +52,12 @@ struct Job {
 }
 
 impl Writer {
-    /// Spawns the writer task on the current Tokio runtime. With `forward`, each stored
-    /// outcome gets a pending delivery; `on_commit` is notified after each commit that
-    /// stored something.
-    pub fn spawn(store: Store, forward: bool, on_commit: Option<Arc<Notify>>) -> Writer {
+    /// The writer and the task that commits for it (run it with [`WriterTask::run`]).
+    /// With `forward`, each stored outcome gets a pending delivery; `on_commit` is
+    /// notified after each commit that stored something.
+    pub fn new(store: Store, forward: bool, on_commit: Option<Arc<Notify>>) -> (Writer, WriterTask) {
         let (queue, jobs) = mpsc::channel(QUEUE_CAPACITY);
-        tokio::spawn(run(store, forward, on_commit, jobs));
-        Writer { queue }
+        (Writer { queue }, WriterTask { store, forward, on_commit, jobs })
     }
 
     /// Stores one outcome with whatever else is waiting; answers after the commit.
@@ -82,13 +71,41 @@ impl Writer {
     }
 }
 
-async fn run(store: Store, forward: bool, on_commit: Option<Arc<Notify>>, mut queue: mpsc::Receiver<Job>) {
-    let mut jobs = Vec::with_capacity(BATCH_LIMIT);
-    while queue.recv_many(&mut jobs, BATCH_LIMIT).await > 0 {
+/// The committing side: one task, started by whoever owns the background work.
+#[derive(Debug)]
+pub struct WriterTask {
+    store: Store,
+    forward: bool,
+    on_commit: Option<Arc<Notify>>,
+    jobs: mpsc::Receiver<Job>,
+}
+
+impl WriterTask {
+    /// Commits batches until `stop` is cancelled, then closes the queue and commits what
+    /// is still in it (a submit after that answers [`WriteError::Unavailable`]); also ends
+    /// when every [`Writer`] is dropped.
+    pub async fn run(mut self, stop: CancellationToken) {
+        let mut jobs = Vec::with_capacity(BATCH_LIMIT);
+        loop {
+            let received = tokio::select! {
+                n = self.jobs.recv_many(&mut jobs, BATCH_LIMIT) => n,
+                _ = stop.cancelled() => {
+                    self.jobs.close();
+                    self.jobs.recv_many(&mut jobs, BATCH_LIMIT).await
+                }
+            };
+            if received == 0 {
+                return;
+            }
+            self.commit_waiting(&mut jobs).await;
+        }
+    }
+
+    async fn commit_waiting(&self, jobs: &mut Vec<Job>) {
         let (items, replies): (Vec<NewOutcome>, Vec<_>) = jobs.drain(..).map(|j| (j.item, j.reply)).unzip();
-        let results = commit(&store, &items, forward).await;
+        let results = commit(&self.store, &items, self.forward).await;
         if results.iter().any(|r| matches!(r, Ok(Insert::Stored))) {
-            if let Some(notify) = &on_commit {
+            if let Some(notify) = &self.on_commit {
                 notify.notify_one();
             }
         }

@@ -13,7 +13,8 @@ use reqwest::header::{HeaderMap, HeaderValue};
 use standardwebhooks::Webhook;
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
-use tokio::sync::{oneshot, Notify};
+use tokio::sync::Notify;
+use tokio_util::sync::CancellationToken;
 
 use cancel_flow_collector::webhook::backoff::{after_failure, retry_delay, Next, GIVE_UP_AFTER, MAX_DELAY};
 use cancel_flow_collector::webhook::signature::{envelope, sign, SecretError};
@@ -199,26 +200,22 @@ fn a_failing_delivery_is_retried_for_three_days_then_given_up() {
 struct Running {
     queue: Arc<MemQueue>,
     wake: Arc<Notify>,
-    stop: oneshot::Sender<()>,
-    forwarder: Forwarder,
+    stop: CancellationToken,
+    forwarder: tokio::task::JoinHandle<()>,
 }
 
 fn start(queue: Arc<MemQueue>, url: &str) -> Running {
     let wake = Arc::new(Notify::new());
-    let (stop, stopped) = oneshot::channel::<()>();
-    let shutdown = async move {
-        let _ = stopped.await;
-    };
-    let forwarder =
-        Forwarder::spawn(queue.clone(), url, WebhookSecret::parse(SECRET).unwrap(), BASE, wake.clone(), shutdown)
-            .unwrap();
+    let stop = CancellationToken::new();
+    let forwarder = Forwarder::new(queue.clone(), url, WebhookSecret::parse(SECRET).unwrap(), BASE).unwrap();
+    let forwarder = tokio::spawn(forwarder.run(wake.clone(), stop.clone()));
     Running { queue, wake, stop, forwarder }
 }
 
 impl Running {
     async fn stop(self) {
-        let _ = self.stop.send(());
-        tokio::time::timeout(Duration::from_secs(5), self.forwarder.join()).await.expect("the forwarder stops");
+        self.stop.cancel();
+        tokio::time::timeout(Duration::from_secs(5), self.forwarder).await.expect("the forwarder stops").unwrap();
     }
 }
 
@@ -413,9 +410,8 @@ async fn shutdown_ends_an_idle_worker_promptly() {
 async fn only_http_urls_are_accepted() {
     for url in ["", "not a url", "ftp://example.com/hook", "mailto:shop@example.com", "/relative"] {
         let queue = Arc::new(MemQueue::default());
-        let wake = Arc::new(Notify::new());
         let secret = WebhookSecret::parse(SECRET).unwrap();
-        let result = Forwarder::spawn(queue, url, secret, BASE, wake, std::future::pending());
+        let result = Forwarder::new(queue, url, secret, BASE);
         assert!(matches!(result, Err(cancel_flow_collector::webhook::worker::SetupError::BadUrl)), "{url}");
     }
 }

@@ -1,16 +1,17 @@
-//! The collector as its own process over HTTP (COLLECTOR.md sections 1 to 3 and the
-//! export and erasure of section 6), against SQLite and, when a test cluster is given,
-//! PostgreSQL: every row of the answer table, every way a token is refused and the grace
+//! The collector over HTTP (COLLECTOR.md sections 1 to 3 and the export and erasure of
+//! section 6), served in process (the CLI's own tests start the binary), against SQLite
+//! and, when a test cluster is given, PostgreSQL: every row of the answer table, every way a token is refused and the grace
 //! case, CORS, the rate limit, `mint-token` against `serve`, the admin API.
 
 mod common;
 
-use common::server::{Db, Server};
+use common::in_process::Server;
+use common::server::Db;
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 use std::process::Command;
 
-const SECRET: &str = "test-token-secret-0123456789";
+const SECRET: &str = "test-token-secret-0123456789abcdefghij";
 
 fn rt() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap()
@@ -300,6 +301,52 @@ fn serve_refuses_to_start_without_a_secret_or_allow_unsigned() {
 }
 
 #[test]
+fn weak_secrets_are_refused_by_serve_and_mint_token() {
+    let dir = common::server::temp_dir();
+    let run = |args: &[&str]| {
+        let out = Command::new(common::server::binary())
+            .args(args)
+            .env_remove("CF_TOKEN_SECRET")
+            .env_remove("CF_ADMIN_KEY")
+            .env_remove("CF_ALLOW_UNSIGNED")
+            .current_dir(&dir)
+            .output()
+            .unwrap();
+        assert!(!out.status.success(), "{args:?}");
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    };
+    let short_secret = &SECRET[..31];
+    let err = run(&["serve", "--listen", "127.0.0.1:0", "--token-secret", short_secret]);
+    assert!(err.contains("--token-secret") && err.contains("31 bytes") && err.contains("32"), "{err}");
+    let err = run(&["mint-token", "--token-secret", "abc", "--customer", "cus_1"]);
+    assert!(err.contains("--token-secret") && err.contains("3 bytes"), "{err}");
+    let err = run(&["serve", "--listen", "127.0.0.1:0", "--allow-unsigned", "--admin-key", "five5"]);
+    assert!(err.contains("--admin-key") && err.contains("16"), "{err}");
+}
+
+#[test]
+fn the_first_log_line_is_the_address_and_a_pipe_gets_no_colour() {
+    use std::io::{BufRead, BufReader};
+    let dir = common::server::temp_dir();
+    let mut child = Command::new(common::server::binary())
+        .args(["serve", "--listen", "127.0.0.1:0", "--allow-unsigned", "--database"])
+        .arg(format!("sqlite://{}", dir.join("data/collector.db").display()))
+        .env_remove("NO_COLOR")
+        .env_remove("RUST_LOG")
+        .current_dir(&dir)
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+    let first = lines.next().expect("a log line").unwrap();
+    let second = lines.next().expect("a second log line").unwrap();
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(first.contains("listening on http://127.0.0.1:"), "{first}");
+    assert!(!first.contains('\u{1b}') && !second.contains('\u{1b}'), "no terminal colour codes: {first:?} {second:?}");
+}
+
+#[test]
 fn cors_for_allowed_and_other_origins() {
     let s = Server::start(Db::Sqlite, &["--allow-unsigned", "--cors-origin", "https://shop.example"]);
     rt().block_on(async {
@@ -366,7 +413,7 @@ fn the_rate_limit_counts_every_post() {
 #[test]
 fn the_admin_api_exports_and_erases() {
     for db in Db::all() {
-        let s = Server::start(db, &["--allow-unsigned", "--admin-key", "admin-key-1"]);
+        let s = Server::start(db, &["--allow-unsigned", "--admin-key", "admin-key-1-0123456789"]);
         rt().block_on(async {
             let h = [("content-type", "application/json")];
             let mut o1 = outcome(&uuid(500));
@@ -388,7 +435,8 @@ fn the_admin_api_exports_and_erases() {
                 assert_eq!(post(&s, &o.to_string(), &h).await.status, StatusCode::CREATED);
             }
             let c = reqwest::Client::new();
-            let get = |q: &str| c.get(s.url(&format!("/v1/outcomes.csv{q}"))).bearer_auth("admin-key-1").send();
+            let get =
+                |q: &str| c.get(s.url(&format!("/v1/outcomes.csv{q}"))).bearer_auth("admin-key-1-0123456789").send();
             let no_key = c.get(s.url("/v1/outcomes.csv")).send().await.unwrap();
             assert_eq!(no_key.status(), StatusCode::UNAUTHORIZED);
             let wrong = c.get(s.url("/v1/outcomes.csv")).bearer_auth("admin-key-2").send().await.unwrap();
@@ -440,7 +488,8 @@ fn the_admin_api_exports_and_erases() {
             let bad = get("?from=yesterday").await.unwrap();
             assert_eq!(bad.status(), StatusCode::BAD_REQUEST);
 
-            let del = |id: &str| c.delete(s.url(&format!("/v1/customers/{id}"))).bearer_auth("admin-key-1").send();
+            let del =
+                |id: &str| c.delete(s.url(&format!("/v1/customers/{id}"))).bearer_auth("admin-key-1-0123456789").send();
             let r = del("cus_1001").await.unwrap();
             assert_eq!(r.status(), StatusCode::OK);
             assert_eq!(r.json::<Value>().await.unwrap(), json!({ "deleted": 2 }));

@@ -1,4 +1,4 @@
-//! Insights over HTTP against the real collector (SQLite and PostgreSQL): every figure of
+//! Insights over HTTP, served in process (SQLite and PostgreSQL): every figure of
 //! `/v1/insights` checked against the plain computation in `common/insights_model.rs`
 //! under each filter; the honesty rules as properties over random sets (an abandoned
 //! session never raises the save rate; a later cancellation within 30 days always moves
@@ -7,8 +7,9 @@
 
 mod common;
 
+use common::in_process::Server;
 use common::insights_model::{self as model, Filter};
-use common::server::{Db, Server};
+use common::server::Db;
 use rand::{Rng, SeedableRng};
 use reqwest::StatusCode;
 use serde_json::{json, Value};

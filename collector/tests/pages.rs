@@ -1,4 +1,4 @@
-//! The insights pages over HTTP against the real binary (COLLECTOR.md section 6), on
+//! The insights pages over HTTP, served in process (COLLECTOR.md section 6), on
 //! SQLite and, when a test cluster is given, PostgreSQL: 404 without an admin key,
 //! signing in and out (the cookie's flags, `Secure` behind https only, a forged or
 //! expired cookie is signed out, guessing slowed down), the pages' security headers, bad filters, the CSV
@@ -8,7 +8,8 @@
 mod common;
 
 use base64::Engine;
-use common::server::{Db, Server};
+use common::in_process::Server;
+use common::server::Db;
 use hmac::Mac;
 use reqwest::header::HeaderMap;
 use reqwest::StatusCode;
@@ -109,7 +110,7 @@ fn signing_in_sets_a_strict_http_only_cookie_and_signing_out_clears_it() {
             assert!(!set.contains("Secure"), "plain http: {set}");
             for https in [("x-forwarded-proto", "https"), ("forwarded", "for=192.0.2.1;proto=https")] {
                 let (_, headers, _) = sign_in(&s, KEY, &[https]).await;
-                assert!(headers["set-cookie"].to_str().unwrap().ends_with("; Secure"), "{https:?}");
+                assert!(headers["set-cookie"].to_str().unwrap().contains("; Secure"), "{https:?}");
             }
 
             let r = client().post(s.url("/insights/sign-out")).send().await.unwrap();

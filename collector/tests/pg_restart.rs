@@ -38,7 +38,8 @@ fn postgres_restarted_under_load_answers_503_then_recovers() {
     if !Db::all().contains(&Db::Postgres) {
         return;
     }
-    let server = Server::start(Db::Postgres, &["--allow-unsigned", "--rate-limit", "0", "--admin-key", "k"]);
+    let server =
+        Server::start(Db::Postgres, &["--allow-unsigned", "--rate-limit", "0", "--admin-key", "pg-restart-admin-key"]);
     let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
     let (acked, unavailable) = (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)));
     let tasks: Vec<_> = (0..CLIENTS)
@@ -92,7 +93,7 @@ fn postgres_restarted_under_load_answers_503_then_recovers() {
     rt.block_on(async {
         let text = reqwest::Client::new()
             .get(format!("{}/v1/outcomes.csv", server.base))
-            .bearer_auth("k")
+            .bearer_auth("pg-restart-admin-key")
             .send()
             .await
             .unwrap()

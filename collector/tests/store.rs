@@ -158,7 +158,7 @@ async fn group_commit_many_submitters(store: Store) {
     const TASKS: usize = 32;
     const PER_TASK: usize = 2000 / TASKS + 1; // 63: 2016 in all
     let notify = Arc::new(tokio::sync::Notify::new());
-    let writer = Writer::spawn(store.clone(), true, Some(notify.clone()));
+    let writer = start_writer(store.clone(), true, Some(notify.clone()));
     let started = Instant::now();
     let mut tasks = Vec::new();
     for t in 0..TASKS {
@@ -371,7 +371,7 @@ async fn sqlite_writer_recovers_when_the_database_is_busy() {
     use sqlx::Connection;
     let db = support::sqlite("writer_recovers");
     let store = db.store().await;
-    let writer = Writer::spawn(store.clone(), true, None);
+    let writer = start_writer(store.clone(), true, None);
     assert_eq!(writer.submit(simple("r-1")).await, Ok(Insert::Stored));
 
     let path = db.url().strip_prefix("sqlite://").unwrap().to_string();
@@ -402,7 +402,7 @@ async fn postgres_writer_recovers_after_a_restart() {
     let db = support::postgres_on(&admin_url, "writer_recovers").await;
     let support::TestDb::Postgres { name, .. } = &db else { unreachable!() };
     let store = db.store().await;
-    let writer = Writer::spawn(store.clone(), true, None);
+    let writer = start_writer(store.clone(), true, None);
     assert_eq!(writer.submit(simple("r-1")).await, Ok(Insert::Stored));
 
     match &private {
@@ -555,4 +555,11 @@ async fn postgres_counts_outcomes_stored_before_the_insights() {
     let Some(db) = support::postgres("backfill").await else { return };
     counts_outcomes_stored_before_the_insights(&db).await;
     db.remove().await;
+}
+
+/// A writer with its committing task running until the test ends.
+fn start_writer(store: Store, forward: bool, on_commit: Option<Arc<tokio::sync::Notify>>) -> Writer {
+    let (writer, task) = Writer::new(store, forward, on_commit);
+    tokio::spawn(task.run(tokio_util::sync::CancellationToken::new()));
+    writer
 }

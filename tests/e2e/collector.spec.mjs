@@ -10,8 +10,8 @@ import { test, expect } from "./fixtures.mjs";
 import { fixture, hostPage, part, dialog } from "./harness.mjs";
 
 const BIN = path.resolve(process.env.CANCEL_FLOW_COLLECTOR || "target/release/cancel-flow-collector");
-const SECRET = "e2e-token-secret-0123456789";
-const ADMIN = "e2e-admin-key";
+const SECRET = "e2e-token-secret-0123456789abcdefghij";
+const ADMIN = "e2e-admin-key-0123456789";
 
 /** Starts the collector allowing `origin`; resolves with its base URL and a stop function. */
 async function startCollector(origin) {

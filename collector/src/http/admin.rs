@@ -1,62 +1,36 @@
 //! The admin API (COLLECTOR.md section 6), behind `Authorization: Bearer <admin key>`
-//! (compared in constant time), or, for reads, the insights page's session cookie; without
-//! an admin key configured these routes are 404. `GET /v1/insights` answers the figures;
+//! (the [`Admin`] extractor), or, for reads, the insights page's session cookie
+//! ([`Reader`]); without an admin key configured these routes are 404. `GET /v1/insights` answers the figures;
 //! `GET /v1/outcomes.csv` and `GET /v1/keep-in-touch.csv` stream RFC 4180 CSV (a million
 //! rows are never held in memory); `POST /v1/subscriptions/<id>/cancelled` records a
 //! cancellation reported by the shop's backend; `DELETE /v1/customers/<id>` erases a
 //! customer.
 
+use super::access::{Admin, Reader};
 use super::error::ApiError;
 use super::AppState;
 use crate::filters::Filters;
 use crate::store::StoredOutcome;
 use axum::body::Body;
 use axum::extract::{Path, Query, State};
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use futures::StreamExt;
 use serde_json::Value;
 use std::sync::Arc;
 
-/// Refuses a request without the admin key (404 when there is none).
-pub fn require_admin(state: &AppState, headers: &HeaderMap) -> Result<(), ApiError> {
-    if state.admin_key.is_none() {
-        return Err(ApiError::new(StatusCode::NOT_FOUND, "not found"));
-    }
-    let given = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .unwrap_or("");
-    if super::session::key_matches(state, given) {
-        Ok(())
-    } else {
-        Err(ApiError::new(StatusCode::UNAUTHORIZED, "Authorization: the admin key is required"))
-    }
-}
-
-/// Refuses a read without the admin key or a signed-in session cookie (the page's export
-/// links; the cookie is `SameSite=Strict`, so another site cannot send it).
-pub fn require_reader(state: &AppState, headers: &HeaderMap) -> Result<(), ApiError> {
-    match require_admin(state, headers) {
-        Err(e) if e.status == StatusCode::UNAUTHORIZED && super::session::signed_in(state, headers) => Ok(()),
-        other => other,
-    }
-}
-
 /// `DELETE /v1/customers/<customer_id>`.
 pub async fn erase_customer(
+    _: Admin,
     State(state): State<Arc<AppState>>,
-    headers: HeaderMap,
     Path(customer_id): Path<String>,
 ) -> Result<Response, ApiError> {
-    require_admin(&state, &headers)?;
     let deleted = state
         .store
         .erase_customer(&customer_id)
         .await
-        .map_err(|e| unavailable(e, "erasing a customer", "the database is unavailable; nothing was erased"))?;
+        .map_err(ApiError::unavailable("the database is unavailable; nothing was erased"))?;
     Ok((StatusCode::OK, Json(serde_json::json!({ "deleted": deleted }))).into_response())
 }
 
@@ -81,11 +55,10 @@ const COLUMNS: [&str; 15] = [
 
 /// `GET /v1/outcomes.csv`.
 pub async fn outcomes_csv(
+    _: Reader,
     State(state): State<Arc<AppState>>,
-    headers: HeaderMap,
     Query(filters): Query<Filters>,
 ) -> Result<Response, ApiError> {
-    require_reader(&state, &headers)?;
     let filter = filters.to_export()?;
     let rows = state.store.export(filter).map(|row| row.map(|r| row_cells(&r)));
     Ok(csv_download("outcomes.csv", &COLUMNS, rows))
@@ -160,23 +133,14 @@ fn neutralise(cell: String) -> String {
     }
 }
 
-/// The database is unavailable: `503` with `message`, and the error in the log.
-fn unavailable(e: crate::store::StoreError, what: &str, message: &str) -> ApiError {
-    tracing::error!(error = %e, "{what} failed");
-    ApiError::retry(StatusCode::SERVICE_UNAVAILABLE, message, 2)
-}
-
-const TRY_AGAIN: &str = "the database is unavailable; try again";
-
 /// `GET /v1/insights`.
 pub async fn insights(
+    _: Reader,
     State(state): State<Arc<AppState>>,
-    headers: HeaderMap,
     Query(filters): Query<Filters>,
 ) -> Result<Response, ApiError> {
-    require_reader(&state, &headers)?;
     let filter = filters.to_export()?;
-    let figures = state.store.insights(&filter).await.map_err(|e| unavailable(e, "insights", TRY_AGAIN))?;
+    let figures = state.store.insights(&filter).await?;
     Ok(Json(figures).into_response())
 }
 
@@ -186,11 +150,10 @@ const KEEP_IN_TOUCH_COLUMNS: [&str; 6] = ["customer_id", "subscription_id", "flo
 /// `GET /v1/keep-in-touch.csv`: the people who cancelled and asked to hear about
 /// improvements, in stored order.
 pub async fn keep_in_touch_csv(
+    _: Reader,
     State(state): State<Arc<AppState>>,
-    headers: HeaderMap,
     Query(filters): Query<Filters>,
 ) -> Result<Response, ApiError> {
-    require_reader(&state, &headers)?;
     let filter = filters.to_export()?;
     let rows = state.store.keep_in_touch(filter).map(|row| {
         row.map(|r| {
@@ -212,13 +175,12 @@ pub async fn keep_in_touch_csv(
 /// within the 30 days before counts as lost. Answers `204`; the same report twice is
 /// recorded once.
 pub async fn subscription_cancelled(
+    _: Admin,
     State(state): State<Arc<AppState>>,
-    headers: HeaderMap,
     Path(subscription_id): Path<String>,
     body: axum::body::Bytes,
 ) -> Result<Response, ApiError> {
-    require_admin(&state, &headers)?;
-    let bad = |m: &str| ApiError::new(StatusCode::BAD_REQUEST, m.to_string());
+    let bad = |m: &str| ApiError::BadRequest(m.to_string());
     if subscription_id.is_empty() || subscription_id.len() > 200 {
         return Err(bad("subscription_id: must be 1 to 200 characters"));
     }
@@ -229,10 +191,6 @@ pub async fn subscription_cancelled(
         Some(_) => return Err(bad("at: must be an RFC 3339 time such as 2026-11-25T10:04:12Z")),
         None => return Err(bad("at: is required")),
     };
-    state
-        .store
-        .report_cancellation(&subscription_id, at)
-        .await
-        .map_err(|e| unavailable(e, "recording a cancellation", TRY_AGAIN))?;
+    state.store.report_cancellation(&subscription_id, at).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }

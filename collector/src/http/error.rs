@@ -1,47 +1,126 @@
-//! Errors as answers: each refusal is a status and a JSON `{"error": "…"}` that names the
-//! field or the reason (never a secret or a token).
+//! Every refusal of the API as a type, and the one place where each becomes an answer: a
+//! status and a JSON `{"error": "…"}` that names the field or the reason (never a secret
+//! or a token), with `Retry-After` where coming back later helps. A database failure is
+//! logged here, with its causes, and answered 503.
 
+use crate::filters::FilterError;
+use crate::store::StoreError;
+use crate::tokens::TokenError;
+use crate::writer::WriteError;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 
-/// A refusal.
-#[derive(Debug)]
-pub struct ApiError {
-    /// The status.
-    pub status: StatusCode,
-    /// What to say.
-    pub message: String,
-    /// Seconds for `Retry-After` (429, 503).
-    pub retry_after: Option<u64>,
+/// Seconds a client is asked to wait after a 503.
+const RETRY_AFTER_UNAVAILABLE: u64 = 2;
+
+/// A refusal of the API.
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    /// A field or parameter that cannot be used; the message starts with its name.
+    #[error("{0}")]
+    BadRequest(String),
+    /// A body that is not JSON.
+    #[error("Content-Type: must be application/json")]
+    NotJson,
+    /// The session token does not authorise this outcome.
+    #[error(transparent)]
+    Token(#[from] TokenError),
+    /// An admin route without the admin key (or the page's session).
+    #[error("Authorization: the admin key is required")]
+    AdminKeyRequired,
+    /// No such route here (the admin routes without an admin key).
+    #[error("not found")]
+    NotFound,
+    /// The id was stored before with another body.
+    #[error("id: {0} was stored before with a different body")]
+    Conflict(String),
+    /// Over the rate limit: come back after this many seconds.
+    #[error("too many outcomes from this address; try again later")]
+    RateLimited(u64),
+    /// The writer could not store the outcome.
+    #[error("{0}; nothing was stored, try again")]
+    NotStored(WriteError),
+    /// The database did not answer; `message` is what the client is told.
+    #[error("{message}")]
+    Unavailable {
+        /// What the client is told.
+        message: &'static str,
+        /// What went wrong (logged, never answered).
+        #[source]
+        source: StoreError,
+    },
 }
 
 impl ApiError {
-    /// A refusal without `Retry-After`.
-    pub fn new(status: StatusCode, message: impl Into<String>) -> ApiError {
-        ApiError { status, message: message.into(), retry_after: None }
+    /// The database failed while `message` is what the client should hear.
+    pub fn unavailable(message: &'static str) -> impl FnOnce(StoreError) -> ApiError {
+        move |source| ApiError::Unavailable { message, source }
     }
 
-    /// A refusal asking the client to come back after `seconds`.
-    pub fn retry(status: StatusCode, message: impl Into<String>, seconds: u64) -> ApiError {
-        ApiError { status, message: message.into(), retry_after: Some(seconds.max(1)) }
+    fn status(&self) -> StatusCode {
+        match self {
+            ApiError::BadRequest(_) | ApiError::NotStored(WriteError::Rejected) => StatusCode::BAD_REQUEST,
+            ApiError::NotJson => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ApiError::Token(_) | ApiError::AdminKeyRequired => StatusCode::UNAUTHORIZED,
+            ApiError::NotFound => StatusCode::NOT_FOUND,
+            ApiError::Conflict(_) => StatusCode::CONFLICT,
+            ApiError::RateLimited(_) => StatusCode::TOO_MANY_REQUESTS,
+            ApiError::NotStored(_) | ApiError::Unavailable { .. } => StatusCode::SERVICE_UNAVAILABLE,
+        }
+    }
+
+    fn retry_after(&self) -> Option<u64> {
+        match self {
+            ApiError::RateLimited(seconds) => Some((*seconds).max(1)),
+            ApiError::NotStored(WriteError::Rejected) => None,
+            ApiError::NotStored(_) | ApiError::Unavailable { .. } => Some(RETRY_AFTER_UNAVAILABLE),
+            _ => None,
+        }
+    }
+}
+
+impl From<FilterError> for ApiError {
+    fn from(e: FilterError) -> Self {
+        ApiError::BadRequest(e.0)
+    }
+}
+
+/// The database's own words stay in the log: the client hears that it should try again.
+impl From<StoreError> for ApiError {
+    fn from(source: StoreError) -> Self {
+        ApiError::Unavailable { message: "the database is unavailable; try again", source }
     }
 }
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let mut response = (self.status, Json(serde_json::json!({ "error": self.message }))).into_response();
-        if let Some(s) = self.retry_after {
-            if let Ok(v) = HeaderValue::from_str(&s.to_string()) {
-                response.headers_mut().insert(header::RETRY_AFTER, v);
-            }
+        if let ApiError::Unavailable { source, .. } = &self {
+            tracing::error!(error = %causes(source), "the database failed");
+        }
+        let message = match &self {
+            ApiError::NotStored(WriteError::Rejected) => "body: the database refused a value".to_string(),
+            other => other.to_string(),
+        };
+        let mut response = (self.status(), Json(serde_json::json!({ "error": message }))).into_response();
+        if let Some(seconds) = self.retry_after() {
+            response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(seconds));
         }
         response
     }
 }
 
-impl From<crate::filters::FilterError> for ApiError {
-    fn from(e: crate::filters::FilterError) -> Self {
-        ApiError::new(StatusCode::BAD_REQUEST, e.0)
+/// An error and each of its causes, joined by `: `.
+pub fn causes(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut next = error.source();
+    while let Some(cause) = next {
+        let cause_text = cause.to_string();
+        if !text.ends_with(&cause_text) {
+            text.push_str(": ");
+            text.push_str(&cause_text);
+        }
+        next = cause.source();
     }
+    text
 }

@@ -1,6 +1,6 @@
-//! Limits on what a client can make the collector do: a rate limit per client address
-//! (governor's GCRA, memory bounded by forgetting idle addresses), and CORS preflights
-//! answered `204`.
+//! Limits on what a client can make the collector do: budgets per client address
+//! (governor's GCRA, memory bounded by forgetting idle addresses) for outcome posts and
+//! for wrong sign-in keys, and CORS preflights answered `204`.
 
 use axum::http::header::ACCESS_CONTROL_ALLOW_ORIGIN;
 use axum::http::{Method, StatusCode};
@@ -11,40 +11,47 @@ use std::net::IpAddr;
 use std::num::NonZeroU32;
 use std::sync::Arc;
 use std::time::Duration;
+use tokio_util::sync::CancellationToken;
 
-/// Posts per minute per client address.
+/// A budget of requests per minute per client address.
 #[derive(Clone)]
 pub struct Limiter {
     inner: Arc<DefaultKeyedRateLimiter<IpAddr>>,
 }
 
 impl Limiter {
-    /// `per_minute` posts a minute per address (a burst of as many); `None` for 0 (off).
+    /// `per_minute` requests a minute per address (a burst of as many); `None` for 0 (off).
     pub fn new(per_minute: u32) -> Option<Limiter> {
         let n = NonZeroU32::new(per_minute)?;
-        let limiter = Arc::new(RateLimiter::keyed(Quota::per_minute(n)));
-        // Forget addresses whose budget is full again, so the map stays small.
-        let weak = Arc::downgrade(&limiter);
-        tokio::spawn(async move {
-            let mut every = tokio::time::interval(Duration::from_secs(60));
-            loop {
-                every.tick().await;
-                let Some(l) = weak.upgrade() else { return };
-                l.retain_recent();
-                l.shrink_to_fit();
-            }
-        });
-        Some(Limiter { inner: limiter })
+        Some(Limiter { inner: Arc::new(RateLimiter::keyed(Quota::per_minute(n))) })
     }
 
-    /// `Ok` when `addr` may post now; else how many seconds until it may.
+    /// `Ok` when `addr` may go on now; else how many seconds until it may.
     pub fn check(&self, addr: IpAddr) -> Result<(), u64> {
         self.inner.check_key(&addr).map_err(|not_until| {
             let wait = not_until.wait_time_from(DefaultClock::default().now());
             wait.as_secs() + u64::from(wait.subsec_nanos() > 0)
         })
     }
+
+    /// Every minute until `stop`, forgets the addresses whose budget is full again, so
+    /// the map stays small.
+    pub async fn sweep(self, stop: CancellationToken) {
+        let mut every = tokio::time::interval(SWEEP_EVERY);
+        loop {
+            tokio::select! {
+                _ = every.tick() => {
+                    self.inner.retain_recent();
+                    self.inner.shrink_to_fit();
+                }
+                _ = stop.cancelled() => return,
+            }
+        }
+    }
 }
+
+/// How often the limiters forget idle addresses.
+const SWEEP_EVERY: Duration = Duration::from_secs(60);
 
 /// CORS preflights are answered `204 No Content` (tower-http answers them `200`), and a
 /// response to an origin that is not allowed carries no CORS header at all.
@@ -60,4 +67,24 @@ pub async fn cors_finish(method: Method, mut response: Response) -> Response {
         }
     }
     response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Limiter;
+    use std::net::IpAddr;
+
+    #[test]
+    fn sign_in_attempts_are_limited_per_address() {
+        let attempts = crate::http::session::ATTEMPTS_PER_MINUTE;
+        let limiter = Limiter::new(attempts).unwrap();
+        let addr: IpAddr = "192.0.2.77".parse().unwrap();
+        for _ in 0..attempts {
+            assert!(limiter.check(addr).is_ok());
+        }
+        let wait = limiter.check(addr).unwrap_err();
+        assert!((1..=60).contains(&wait), "{wait}");
+        assert!(limiter.check("192.0.2.78".parse().unwrap()).is_ok(), "another address");
+        assert!(Limiter::new(0).is_none(), "0 turns it off");
+    }
 }

@@ -1,6 +1,7 @@
 //! The HTTP surface (COLLECTOR.md sections 2 and 6): the router, the state each handler
 //! is given, and the layers around them (CORS, body limit, timeouts, tracing).
 
+pub mod access;
 pub mod admin;
 pub mod error;
 pub mod limits;
@@ -9,6 +10,7 @@ pub mod pages;
 pub mod serve;
 pub mod session;
 
+use crate::settings::{AdminKey, TokenPolicy};
 use crate::store::Store;
 use crate::writer::Writer;
 use axum::extract::DefaultBodyLimit;
@@ -32,16 +34,14 @@ pub struct AppState {
     pub store: Store,
     /// The group-commit writer in front of it.
     pub writer: Writer,
-    /// The session token secret, if tokens are checked.
-    pub token_secret: Option<Vec<u8>>,
-    /// Whether outcomes without a token are accepted.
-    pub allow_unsigned: bool,
-    /// How long after expiry a token still covers an outcome decided in time.
-    pub token_grace: Duration,
-    /// The admin key, if the admin API is on.
-    pub admin_key: Option<String>,
-    /// The per-address rate limit, if any.
-    pub limiter: Option<limits::Limiter>,
+    /// How outcomes are authorised.
+    pub tokens: TokenPolicy,
+    /// The admin key, if the admin API and the pages are on.
+    pub admin_key: Option<AdminKey>,
+    /// The outcome posts' budget per address, if any.
+    pub outcome_limit: Option<limits::Limiter>,
+    /// The wrong sign-in keys' budget per address.
+    pub sign_in_limit: limits::Limiter,
 }
 
 /// The whole application.

@@ -5,17 +5,21 @@
 //! nothing from elsewhere). Without an admin key every route answers 404. The HTML
 //! itself lives in `src/page/`.
 
-use super::session;
-use super::AppState;
+use super::access::{ClientIp, SignedIn};
+use super::{session, AppState};
+use crate::filters::FilterError;
 use crate::page::{self, Params};
-use crate::store::ExportFilter;
-use axum::body::Bytes;
+use crate::settings::AdminKey;
+use crate::store::{ExportFilter, StoreError};
 use axum::extract::rejection::QueryRejection;
-use axum::extract::{ConnectInfo, Query, State};
+use axum::extract::{FromRequestParts, Query, State};
+use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
+use axum::Form;
+use axum_extra::extract::CookieJar;
 use maud::Markup;
-use std::net::SocketAddr;
+use serde::Deserialize;
 use std::sync::Arc;
 
 /// The pages' Content-Security-Policy.
@@ -49,131 +53,177 @@ fn not_found() -> Response {
     )
 }
 
-/// A 303 to `location`, setting `cookie`.
-fn see_other(location: &str, cookie: &str) -> Response {
-    let mut r = protect(StatusCode::SEE_OTHER.into_response(), "no-store");
-    if let (Ok(l), Ok(c)) = (HeaderValue::from_str(location), HeaderValue::from_str(cookie)) {
+/// A 303 to `location`, with the cookies of `jar` set.
+fn see_other(location: &str, jar: CookieJar) -> Response {
+    let mut r = protect((jar, StatusCode::SEE_OTHER).into_response(), "no-store");
+    if let Ok(l) = HeaderValue::from_str(location) {
         r.headers_mut().insert(header::LOCATION, l);
-        r.headers_mut().insert(header::SET_COOKIE, c);
     }
     r
 }
 
-fn bad_request(message: &str) -> Response {
-    html(StatusCode::BAD_REQUEST, page::problem("That filter did not work", message, true))
+/// What a page answers instead of itself.
+#[derive(Debug, thiserror::Error)]
+pub enum PageError {
+    /// The routes do not exist without an admin key.
+    #[error("not found")]
+    NotFound,
+    /// A query or filter the page cannot read; the message names it.
+    #[error("{0}")]
+    BadQuery(String),
+    /// The database did not answer.
+    #[error("reading the insights failed")]
+    Unavailable(#[source] StoreError),
+    /// Signed out: the sign-in form, coming back to the same page and filters.
+    #[error("signed out")]
+    SignIn(Params, Option<&'static str>),
 }
 
-fn unavailable(e: crate::store::StoreError) -> Response {
-    tracing::error!(error = %e, "reading the insights failed");
-    let message = "The database is not answering right now. Nothing is lost; try again in a moment.";
-    let mut r = html(StatusCode::SERVICE_UNAVAILABLE, page::problem("Try again in a moment", message, true));
-    r.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("2"));
-    r
+impl From<StoreError> for PageError {
+    fn from(e: StoreError) -> Self {
+        PageError::Unavailable(e)
+    }
 }
 
-/// What a page handler needs first: the admin key is set, the person is signed in (else
-/// the sign-in form, coming back to `next`), and the query and its filters read.
-fn gate(
-    state: &AppState,
-    headers: &HeaderMap,
-    query: Result<Query<Params>, QueryRejection>,
-    next: Option<&'static str>,
-) -> Result<(Params, ExportFilter), Box<Response>> {
-    if state.admin_key.is_none() {
-        return Err(Box::new(not_found()));
+impl From<FilterError> for PageError {
+    fn from(e: FilterError) -> Self {
+        PageError::BadQuery(e.0)
     }
-    let signed_in = session::signed_in(state, headers);
-    let params = match query {
-        Ok(Query(p)) => p,
-        Err(_) if signed_in => return Err(Box::new(bad_request("The address has a query this page cannot read."))),
-        Err(_) => Params::default(),
-    };
-    if !signed_in {
-        return Err(Box::new(html(StatusCode::OK, page::forms::sign_in_page(&params, next, false))));
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        match self {
+            PageError::NotFound => not_found(),
+            PageError::BadQuery(message) => {
+                html(StatusCode::BAD_REQUEST, page::problem("That filter did not work", &message, true))
+            }
+            PageError::Unavailable(e) => {
+                tracing::error!(error = %super::error::causes(&e), "reading the insights failed");
+                let message = "The database is not answering right now. Nothing is lost; try again in a moment.";
+                let mut r =
+                    html(StatusCode::SERVICE_UNAVAILABLE, page::problem("Try again in a moment", message, true));
+                r.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("2"));
+                r
+            }
+            PageError::SignIn(params, next) => html(StatusCode::OK, page::forms::sign_in_page(&params, next, false)),
+        }
     }
-    let filter = params.filters().to_export().map_err(|e| Box::new(bad_request(&e.0)))?;
-    Ok((params, filter))
+}
+
+/// The pages exist: an admin key is configured (else every route answers 404).
+pub struct PagesOn(pub AdminKey);
+
+impl FromRequestParts<Arc<AppState>> for PagesOn {
+    type Rejection = PageError;
+
+    async fn from_request_parts(_parts: &mut Parts, state: &Arc<AppState>) -> Result<Self, PageError> {
+        state.admin_key.clone().map(PagesOn).ok_or(PageError::NotFound)
+    }
+}
+
+/// A page opened by a signed-in person: its query and the filters read from it. Signed
+/// out, the answer is the sign-in form, coming back to this page with its filters.
+pub struct InsightsPage {
+    /// The query.
+    pub params: Params,
+    /// Its filters, checked.
+    pub filter: ExportFilter,
+}
+
+impl FromRequestParts<Arc<AppState>> for InsightsPage {
+    type Rejection = PageError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &Arc<AppState>) -> Result<Self, PageError> {
+        PagesOn::from_request_parts(parts, state).await?;
+        let Ok(SignedIn(signed_in)) = SignedIn::from_request_parts(parts, state).await;
+        let query: Result<Query<Params>, QueryRejection> = Query::from_request_parts(parts, state).await;
+        let params = match query {
+            Ok(Query(p)) => p,
+            Err(_) if signed_in => {
+                return Err(PageError::BadQuery("The address has a query this page cannot read.".into()))
+            }
+            Err(_) => Params::default(),
+        };
+        if !signed_in {
+            let next = (parts.uri.path() == "/insights/comments").then_some(page::forms::NEXT_COMMENTS);
+            return Err(PageError::SignIn(params, next));
+        }
+        let filter = params.filters().to_export()?;
+        Ok(InsightsPage { params, filter })
+    }
 }
 
 /// `GET /insights`: the sign-in form, or the overview.
 pub async fn overview(
     State(state): State<Arc<AppState>>,
-    headers: HeaderMap,
-    query: Result<Query<Params>, QueryRejection>,
-) -> Response {
-    let (params, filter) = match gate(&state, &headers, query, None) {
-        Ok(open) => open,
-        Err(answer) => return *answer,
-    };
+    InsightsPage { params, filter }: InsightsPage,
+) -> Result<Response, PageError> {
     let store = &state.store;
-    let read = tokio::try_join!(
+    let (figures, flows, latest) = tokio::try_join!(
         store.insights(&filter),
         store.flow_ids(),
         store.keep_in_touch_recent(&filter, page::overview::KEEP_IN_TOUCH_SHOWN)
-    );
-    match read {
-        Ok((figures, flows, latest)) => html(StatusCode::OK, page::overview::page(&figures, &flows, &latest, &params)),
-        Err(e) => unavailable(e),
-    }
+    )?;
+    Ok(html(StatusCode::OK, page::overview::page(&figures, &flows, &latest, &params)))
 }
 
 /// `GET /insights/comments`: one page of comments.
 pub async fn comments(
     State(state): State<Arc<AppState>>,
-    headers: HeaderMap,
-    query: Result<Query<Params>, QueryRejection>,
-) -> Response {
-    let (params, filter) = match gate(&state, &headers, query, Some(page::forms::NEXT_COMMENTS)) {
-        Ok(open) => open,
-        Err(answer) => return *answer,
-    };
+    InsightsPage { params, filter }: InsightsPage,
+) -> Result<Response, PageError> {
     let page_no = match params.page.as_deref().filter(|p| !p.is_empty()).map(str::parse::<u64>) {
         None => 1,
         Some(Ok(n)) if (1..=1_000_000).contains(&n) => n,
-        Some(_) => return bad_request("page: must be a whole number from 1"),
+        Some(_) => return Err(PageError::BadQuery("page: must be a whole number from 1".into())),
     };
     let reason = params.reason_id.as_deref().filter(|r| !r.is_empty());
     let per = page::comments::PER_PAGE;
     let store = &state.store;
-    let read = tokio::try_join!(
+    let (found, figures, flows) = tokio::try_join!(
         store.comments(&filter, reason, (page_no - 1) * per, per),
         store.insights(&filter),
         store.flow_ids()
-    );
-    match read {
-        Ok((found, figures, flows)) => {
-            let reasons: Vec<String> = figures.reasons.into_iter().map(|r| r.reason_id).collect();
-            html(StatusCode::OK, page::comments::page(&found, page_no, &reasons, &flows, &params))
-        }
-        Err(e) => unavailable(e),
-    }
+    )?;
+    let reasons: Vec<String> = figures.reasons.into_iter().map(|r| r.reason_id).collect();
+    Ok(html(StatusCode::OK, page::comments::page(&found, page_no, &reasons, &flows, &params)))
+}
+
+/// The sign-in form's fields: the key, the page to go back to and its filters.
+#[derive(Debug, Default, Deserialize)]
+pub struct SignInForm {
+    #[serde(default)]
+    key: String,
+    next: Option<String>,
+    flow_id: Option<String>,
+    from: Option<String>,
+    to: Option<String>,
+    include_test: Option<String>,
 }
 
 /// `POST /insights/sign-in` with the form's `key` (and the filters to go back to).
 pub async fn sign_in(
+    PagesOn(key): PagesOn,
     State(state): State<Arc<AppState>>,
-    ConnectInfo(client): ConnectInfo<SocketAddr>,
+    ClientIp(client): ClientIp,
     headers: HeaderMap,
-    body: Bytes,
+    jar: CookieJar,
+    form: Result<Form<SignInForm>, axum::extract::rejection::FormRejection>,
 ) -> Response {
-    let Some(key) = state.admin_key.as_deref() else { return not_found() };
-    let mut params = Params::default();
-    let (mut given, mut next) = (String::new(), None);
-    for (name, value) in form_pairs(&body) {
-        match name.as_str() {
-            "key" => given = value,
-            "next" if value == page::forms::NEXT_COMMENTS => next = Some(page::forms::NEXT_COMMENTS),
-            "flow_id" => params.flow_id = Some(value),
-            "from" => params.from = Some(value),
-            "to" => params.to = Some(value),
-            "include_test" => params.include_test = Some(value),
-            _ => {}
-        }
-    }
+    let Form(form) = form.unwrap_or_default();
+    let next = (form.next.as_deref() == Some(page::forms::NEXT_COMMENTS)).then_some(page::forms::NEXT_COMMENTS);
+    let params = Params {
+        flow_id: form.flow_id,
+        from: form.from,
+        to: form.to,
+        include_test: form.include_test,
+        ..Params::default()
+    };
     // Only wrong keys count against the address: the right key always signs in, and a
     // guesser gets 10 tries a minute.
-    if !session::key_matches(&state, &given) {
-        if let Err(wait) = session::allow_attempt(client.ip()) {
+    if !key.matches(&form.key) {
+        if let Err(wait) = state.sign_in_limit.check(client) {
             let message = "There were too many sign-in attempts from this address. Wait a minute, then try again.";
             let mut r = html(StatusCode::TOO_MANY_REQUESTS, page::problem("Wait a minute", message, false));
             r.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(wait));
@@ -183,71 +233,34 @@ pub async fn sign_in(
         return html(StatusCode::UNAUTHORIZED, page::forms::sign_in_page(&params, next, true));
     }
     let path = if next.is_some() { "/insights/comments" } else { "/insights" };
-    see_other(&format!("{path}{}", params.query(&[])), &session::sign_in_cookie(key, session::is_https(&headers)))
+    let jar = jar.add(session::sign_in_cookie(&key, session::is_https(&headers)));
+    see_other(&format!("{path}{}", params.query(&[])), jar)
 }
 
 /// `POST /insights/sign-out`.
-pub async fn sign_out(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Response {
-    if state.admin_key.is_none() {
-        return not_found();
-    }
-    see_other("/insights", &session::sign_out_cookie(session::is_https(&headers)))
+pub async fn sign_out(_: PagesOn, headers: HeaderMap, jar: CookieJar) -> Response {
+    see_other("/insights", jar.add(session::sign_out_cookie(session::is_https(&headers))))
 }
 
 /// `GET /insights/style.css`.
-pub async fn stylesheet(State(state): State<Arc<AppState>>) -> Response {
-    if state.admin_key.is_none() {
-        return not_found();
-    }
+pub async fn stylesheet(_: PagesOn) -> Response {
     let r = ([(header::CONTENT_TYPE, "text/css; charset=utf-8")], page::STYLESHEET).into_response();
     protect(r, "public, max-age=86400")
 }
 
-/// The pairs of an `application/x-www-form-urlencoded` body.
-fn form_pairs(body: &[u8]) -> Vec<(String, String)> {
-    body.split(|b| *b == b'&')
-        .filter(|p| !p.is_empty())
-        .map(|pair| {
-            let mut it = pair.splitn(2, |b| *b == b'=');
-            (decode(it.next().unwrap_or_default()), decode(it.next().unwrap_or_default()))
-        })
-        .collect()
-}
-
-fn decode(s: &[u8]) -> String {
-    let hex = |b: u8| (b as char).to_digit(16).map(|d| d as u8);
-    let mut out = Vec::with_capacity(s.len());
-    let mut i = 0;
-    while i < s.len() {
-        match s[i] {
-            b'+' => out.push(b' '),
-            b'%' if i + 2 < s.len() && hex(s[i + 1]).is_some() && hex(s[i + 2]).is_some() => {
-                out.push(hex(s[i + 1]).unwrap_or(0) * 16 + hex(s[i + 2]).unwrap_or(0));
-                i += 2;
-            }
-            b => out.push(b),
-        }
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use super::SignInForm;
 
     #[test]
-    fn form_bodies_are_decoded() {
-        let pairs = form_pairs(b"key=a%2Bb+c%3D%26&next=comments&flow_id=&bad=%zz%4");
-        assert_eq!(
-            pairs,
-            [
-                ("key".to_string(), "a+b c=&".to_string()),
-                ("next".into(), "comments".into()),
-                ("flow_id".into(), String::new()),
-                ("bad".into(), "%zz%4".into())
-            ]
-        );
-        assert_eq!(decode("%C3%A9t%C3%A9".as_bytes()), "été");
+    fn the_sign_in_form_is_decoded_as_a_form() {
+        let body = "key=a%2Bb+c%3D%26&next=comments&flow_id=&bad=%zz%4&from=%C3%A9t%C3%A9";
+        let form: SignInForm = serde_urlencoded::from_str(body).unwrap();
+        assert_eq!(form.key, "a+b c=&");
+        assert_eq!(form.next.as_deref(), Some("comments"));
+        assert_eq!(form.flow_id.as_deref(), Some(""));
+        assert_eq!(form.from.as_deref(), Some("été"));
+        let empty: SignInForm = serde_urlencoded::from_str("").unwrap();
+        assert_eq!(empty.key, "", "no key is a wrong key, not an error");
     }
 }

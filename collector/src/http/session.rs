@@ -2,21 +2,17 @@
 //! collectors behind a load balancer accept each other's cookies: `v1.<expiry>.<mac>`,
 //! where `mac` is base64url (no padding) of HMAC-SHA256, keyed with the admin key, over
 //! `cf-session:v1:<expiry>`. Changing the admin key signs everyone out. This file owns
-//! making, checking and clearing the cookie, telling whether a request came over https, and
-//! slowing down guessing: at most 10 wrong keys a minute from one address.
+//! making, checking and clearing the cookie (read from and written to axum-extra's cookie
+//! jar) and telling whether a request came over https. Guessing is slowed down by the
+//! sign-in's limiter (`limits`): at most 10 wrong keys a minute from one address.
 
-use super::AppState;
+use crate::settings::AdminKey;
 use axum::http::{header, HeaderMap};
+use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
-use governor::clock::{Clock, DefaultClock};
-use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
-use std::net::IpAddr;
-use std::num::NonZeroU32;
-use std::sync::OnceLock;
-use subtle::ConstantTimeEq;
 
 /// The cookie's name.
 pub const COOKIE: &str = "cf_session";
@@ -24,52 +20,32 @@ pub const COOKIE: &str = "cf_session";
 pub const MAX_AGE_SECS: i64 = 43_200;
 /// Clock difference tolerated between collectors sharing cookies.
 const SKEW_SECS: i64 = 300;
-
-/// Whether the request carries a valid session cookie for the admin key.
-pub fn signed_in(state: &AppState, headers: &HeaderMap) -> bool {
-    let Some(key) = state.admin_key.as_deref() else { return false };
-    cookie_values(headers).any(|v| verify(key, v, now()))
-}
-
-/// Whether `given` is the admin key (constant time).
-pub fn key_matches(state: &AppState, given: &str) -> bool {
-    state.admin_key.as_deref().is_some_and(|key| bool::from(given.as_bytes().ct_eq(key.as_bytes())))
-}
-
 /// Wrong sign-in keys a minute from one address.
-const ATTEMPTS_PER_MINUTE: u32 = 10;
+pub const ATTEMPTS_PER_MINUTE: u32 = 10;
 
-/// `Ok` when `addr` may try a key now; else how many seconds until it may.
-pub fn allow_attempt(addr: IpAddr) -> Result<(), u64> {
-    static LIMITER: OnceLock<DefaultKeyedRateLimiter<IpAddr>> = OnceLock::new();
-    let limiter = LIMITER
-        .get_or_init(|| RateLimiter::keyed(Quota::per_minute(NonZeroU32::new(ATTEMPTS_PER_MINUTE).expect("not zero"))));
-    if limiter.len() > 10_000 {
-        limiter.retain_recent();
-    }
-    limiter.check_key(&addr).map_err(|not_until| {
-        let wait = not_until.wait_time_from(DefaultClock::default().now());
-        wait.as_secs() + u64::from(wait.subsec_nanos() > 0)
-    })
+/// Whether the request's cookies hold a valid session for the admin key.
+pub fn signed_in(key: &AdminKey, jar: &CookieJar) -> bool {
+    jar.get(COOKIE).is_some_and(|c| verify(key.expose(), c.value(), now()))
 }
 
-/// The `Set-Cookie` value that signs in for [`MAX_AGE_SECS`].
-pub fn sign_in_cookie(key: &str, secure: bool) -> String {
-    let value = issue(key, now() + MAX_AGE_SECS);
-    format!("{COOKIE}={value}; Path=/; HttpOnly; SameSite=Strict; Max-Age={MAX_AGE_SECS}{}", suffix(secure))
+/// The cookie that signs in for [`MAX_AGE_SECS`].
+pub fn sign_in_cookie(key: &AdminKey, secure: bool) -> Cookie<'static> {
+    session_cookie(issue(key.expose(), now() + MAX_AGE_SECS), MAX_AGE_SECS, secure)
 }
 
-/// The `Set-Cookie` value that signs out.
-pub fn sign_out_cookie(secure: bool) -> String {
-    format!("{COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0{}", suffix(secure))
+/// The cookie that signs out.
+pub fn sign_out_cookie(secure: bool) -> Cookie<'static> {
+    session_cookie(String::new(), 0, secure)
 }
 
-fn suffix(secure: bool) -> &'static str {
-    if secure {
-        "; Secure"
-    } else {
-        ""
-    }
+fn session_cookie(value: String, max_age: i64, secure: bool) -> Cookie<'static> {
+    Cookie::build((COOKIE, value))
+        .path("/")
+        .http_only(true)
+        .same_site(SameSite::Strict)
+        .max_age(time::Duration::seconds(max_age))
+        .secure(secure)
+        .build()
 }
 
 /// Whether the request reached the proxy in front of the collector over https
@@ -95,18 +71,6 @@ pub fn is_https(headers: &HeaderMap) -> bool {
 
 fn now() -> i64 {
     time::OffsetDateTime::now_utc().unix_timestamp()
-}
-
-/// Every `cf_session` value in the request's `Cookie` headers.
-fn cookie_values(headers: &HeaderMap) -> impl Iterator<Item = &str> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .filter(|(name, _)| *name == COOKIE)
-        .map(|(_, value)| value.trim())
 }
 
 fn mac(key: &str, expiry: i64) -> Hmac<Sha256> {
@@ -143,7 +107,7 @@ mod tests {
     use super::*;
     use axum::http::HeaderValue;
 
-    const KEY: &str = "admin-key-1";
+    const KEY: &str = "admin-key-1-0123456789";
 
     #[test]
     fn a_cookie_round_trips_until_it_expires() {
@@ -171,13 +135,20 @@ mod tests {
         }
     }
 
+    fn admin_key() -> AdminKey {
+        AdminKey::parse(KEY).unwrap()
+    }
+
     #[test]
     fn cookie_flags_and_https_detection() {
-        let c = sign_in_cookie(KEY, false);
+        let c = sign_in_cookie(&admin_key(), false).to_string();
         assert!(c.starts_with("cf_session=v1."));
-        assert!(c.ends_with("; Path=/; HttpOnly; SameSite=Strict; Max-Age=43200"));
-        assert!(sign_in_cookie(KEY, true).ends_with("; Max-Age=43200; Secure"));
-        assert_eq!(sign_out_cookie(false), "cf_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
+        for flag in ["; Path=/", "; HttpOnly", "; SameSite=Strict", "; Max-Age=43200"] {
+            assert!(c.contains(flag), "{flag} in {c}");
+        }
+        assert!(!c.contains("Secure"), "{c}");
+        assert!(sign_in_cookie(&admin_key(), true).to_string().contains("; Secure"));
+        assert_eq!(sign_out_cookie(false).to_string(), "cf_session=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0");
 
         let mut h = HeaderMap::new();
         assert!(!is_https(&h));
@@ -191,22 +162,16 @@ mod tests {
     }
 
     #[test]
-    fn sign_in_attempts_are_limited_per_address() {
-        let addr: IpAddr = "192.0.2.77".parse().unwrap();
-        for _ in 0..ATTEMPTS_PER_MINUTE {
-            assert!(allow_attempt(addr).is_ok());
-        }
-        let wait = allow_attempt(addr).unwrap_err();
-        assert!((1..=60).contains(&wait), "{wait}");
-        assert!(allow_attempt("192.0.2.78".parse().unwrap()).is_ok(), "another address");
-    }
-
-    #[test]
     fn the_cookie_is_found_among_others() {
         let value = issue(KEY, now() + 60);
         let mut h = HeaderMap::new();
         h.append(header::COOKIE, HeaderValue::from_static("theme=dark"));
         h.append(header::COOKIE, HeaderValue::from_str(&format!("a=1; {COOKIE}={value}; b=2")).unwrap());
-        assert_eq!(cookie_values(&h).collect::<Vec<_>>(), [value.as_str()]);
+        let jar = CookieJar::from_headers(&h);
+        assert_eq!(jar.get(COOKIE).map(|c| c.value()), Some(value.as_str()));
+        assert!(signed_in(&admin_key(), &jar));
+        let other = CookieJar::from_headers(&HeaderMap::new())
+            .add(Cookie::new(COOKIE, issue("another-key-0123456", now() + 60)));
+        assert!(!signed_in(&admin_key(), &other), "a cookie of another admin key");
     }
 }

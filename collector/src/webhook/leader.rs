@@ -1,52 +1,42 @@
-//! Starting the webhook forwarder: it runs in the collector that holds the forwarder
-//! lease (one at a time on a shared PostgreSQL; always on SQLite), and another collector
-//! waiting for the lease checks again every 15 seconds, so it takes over when the
-//! forwarding one stops.
+//! Forwarding from one collector at a time: the forwarder runs in the collector that
+//! holds the forwarder lease (one at a time on a shared PostgreSQL; always on SQLite),
+//! and another collector waiting for the lease asks again every 15 seconds, so it takes
+//! over when the forwarding one stops.
 
-use super::{Forwarder, WebhookSecret};
+use super::Forwarder;
 use crate::store::Store;
 use std::sync::Arc;
 use std::time::Duration;
-use tokio::sync::{watch, Notify};
-use tokio::task::JoinHandle;
+use tokio::sync::Notify;
+use tokio_util::sync::CancellationToken;
 
 /// How often a collector without the lease asks for it again.
 const LEASE_RETRY: Duration = Duration::from_secs(15);
 
-/// Forwards new outcomes to `url` until `stop` turns true.
-pub fn start(
+/// Waits for the lease on `database`, then runs `forwarder` under it, until `stop`.
+pub async fn forward_while_leader(
     store: Store,
     database: String,
-    url: String,
-    secret: WebhookSecret,
-    retry_base: Duration,
+    forwarder: Forwarder<Store>,
     wake: Arc<Notify>,
-    mut stop: watch::Receiver<bool>,
-) -> JoinHandle<()> {
-    tokio::spawn(async move {
-        let mut said = false;
-        let lease = loop {
-            match store.try_forwarder_lease(&database).await {
-                Ok(Some(lease)) => break lease,
-                Ok(None) if !said => {
-                    tracing::info!("another collector forwards the webhooks; this one takes over if it stops");
-                    said = true;
-                }
-                Ok(None) => {}
-                Err(e) => tracing::warn!(error = %e, "cannot tell which collector forwards the webhooks"),
+    stop: CancellationToken,
+) {
+    let mut said = false;
+    let lease = loop {
+        match store.try_forwarder_lease(&database).await {
+            Ok(Some(lease)) => break lease,
+            Ok(None) if !said => {
+                tracing::info!("another collector forwards the webhooks; this one takes over if it stops");
+                said = true;
             }
-            tokio::select! {
-                _ = tokio::time::sleep(LEASE_RETRY) => {}
-                _ = stop.wait_for(|s| *s) => return,
-            }
-        };
-        let shutdown = async move {
-            let _ = stop.wait_for(|s| *s).await;
-        };
-        match Forwarder::spawn(store, &url, secret, retry_base, wake, shutdown) {
-            Ok(f) => f.join().await,
-            Err(e) => tracing::error!("--webhook-url: {e}"),
+            Ok(None) => {}
+            Err(e) => tracing::warn!(error = %e, "cannot tell which collector forwards the webhooks"),
         }
-        drop(lease);
-    })
+        tokio::select! {
+            _ = tokio::time::sleep(LEASE_RETRY) => {}
+            _ = stop.cancelled() => return,
+        }
+    };
+    forwarder.run(wake, stop).await;
+    drop(lease);
 }

@@ -30,15 +30,14 @@
 //! sends that outcome again after the restart. The secret is never logged, and neither is
 //! the URL (it may carry a token); errors are recorded without it.
 
-use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
 use reqwest::header::CONTENT_TYPE;
 use reqwest::{StatusCode, Url};
 use time::OffsetDateTime;
-use tokio::sync::{watch, Notify};
-use tokio::task::JoinHandle;
+use tokio::sync::Notify;
+use tokio_util::sync::CancellationToken;
 
 use super::backoff::{self, Next};
 use super::queue::{DeliveryQueue, DueDelivery};
@@ -77,28 +76,25 @@ impl std::fmt::Display for SetupError {
 
 impl std::error::Error for SetupError {}
 
-/// The running forwarder task.
-#[derive(Debug)]
-pub struct Forwarder {
-    task: JoinHandle<()>,
+/// The forwarder, ready to run: [`Forwarder::run`] sends until it is told to stop.
+pub struct Forwarder<Q> {
+    queue: Q,
+    client: reqwest::Client,
+    url: Url,
+    secret: WebhookSecret,
+    retry_base: Duration,
 }
 
-impl Forwarder {
-    /// Starts the forwarder on the current tokio runtime. It runs until `shutdown` resolves
-    /// (then finishes the delivery in flight) and sends whatever is due at once, so pending
-    /// deliveries left by a previous run are resumed.
-    pub fn spawn<Q, S>(
-        queue: Q,
-        url: &str,
-        secret: WebhookSecret,
-        retry_base: Duration,
-        wake: Arc<Notify>,
-        shutdown: S,
-    ) -> Result<Self, SetupError>
-    where
-        Q: DeliveryQueue,
-        S: Future<Output = ()> + Send + 'static,
-    {
+impl<Q> std::fmt::Debug for Forwarder<Q> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Neither the URL (it may carry a token) nor the secret.
+        f.debug_struct("Forwarder").finish_non_exhaustive()
+    }
+}
+
+impl<Q: DeliveryQueue> Forwarder<Q> {
+    /// A forwarder of `queue`'s deliveries to `url`.
+    pub fn new(queue: Q, url: &str, secret: WebhookSecret, retry_base: Duration) -> Result<Self, SetupError> {
         let url = Url::parse(url).map_err(|_| SetupError::BadUrl)?;
         if !matches!(url.scheme(), "http" | "https") || !url.has_host() {
             return Err(SetupError::BadUrl);
@@ -109,43 +105,13 @@ impl Forwarder {
             .user_agent(concat!("cancel-flow-collector/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(SetupError::Client)?;
-        let (stop_tx, stop) = watch::channel(false);
-        tokio::spawn(async move {
-            shutdown.await;
-            let _ = stop_tx.send(true);
-        });
-        let worker = Worker { queue, client, url, secret, retry_base };
-        Ok(Self { task: tokio::spawn(worker.run(wake, stop)) })
+        Ok(Forwarder { queue, client, url, secret, retry_base })
     }
 
-    /// Waits until the task has ended (after `shutdown`).
-    pub async fn join(self) {
-        let _ = self.task.await;
-    }
-}
-
-struct Worker<Q> {
-    queue: Q,
-    client: reqwest::Client,
-    url: Url,
-    secret: WebhookSecret,
-    retry_base: Duration,
-}
-
-enum Attempt {
-    Delivered,
-    Gone,
-    Failed(String),
-}
-
-enum Pass {
-    Idle,
-    Gone,
-    Stopped,
-}
-
-impl<Q: DeliveryQueue> Worker<Q> {
-    async fn run(self, wake: Arc<Notify>, mut stop: watch::Receiver<bool>) {
+    /// Sends whatever is due at once (so pending deliveries left by a previous run are
+    /// resumed), then as deliveries fall due or `wake` is notified, until `stop` is
+    /// cancelled (the delivery in flight is finished and recorded first).
+    pub async fn run(self, wake: Arc<Notify>, stop: CancellationToken) {
         let mut store_pause = Duration::ZERO;
         loop {
             // Registered before the queue is read, so a notification during the pass counts.
@@ -159,7 +125,7 @@ impl<Q: DeliveryQueue> Worker<Q> {
                         "the webhook receiver answered 410 Gone: forwarding is stopped until the collector restarts; \
                          pending deliveries are kept and sent after the restart"
                     );
-                    let _ = stop.wait_for(|stopped| *stopped).await;
+                    stop.cancelled().await;
                     return;
                 }
                 Ok(Pass::Idle) => match self.queue.next_due_at().await {
@@ -172,7 +138,7 @@ impl<Q: DeliveryQueue> Worker<Q> {
                 Err(e) => store_error(&mut store_pause, &e),
             };
             tokio::select! {
-                _ = stop.wait_for(|stopped| *stopped) => return,
+                _ = stop.cancelled() => return,
                 _ = &mut notified => {}
                 _ = tokio::time::sleep(wait) => {}
             }
@@ -180,12 +146,12 @@ impl<Q: DeliveryQueue> Worker<Q> {
     }
 
     /// Sends every due delivery, in stored order, a batch at a time.
-    async fn pass(&self, stop: &watch::Receiver<bool>) -> Result<Pass, Q::Error> {
+    async fn pass(&self, stop: &CancellationToken) -> Result<Pass, Q::Error> {
         loop {
             let batch = self.queue.due_deliveries(OffsetDateTime::now_utc(), BATCH).await?;
             let full = batch.len() as i64 >= BATCH;
             for delivery in batch {
-                if *stop.borrow() {
+                if stop.is_cancelled() {
                     return Ok(Pass::Stopped);
                 }
                 let started = OffsetDateTime::now_utc();
@@ -252,6 +218,18 @@ impl<Q: DeliveryQueue> Worker<Q> {
             Err(e) => Attempt::Failed(describe_error(e)),
         }
     }
+}
+
+enum Attempt {
+    Delivered,
+    Gone,
+    Failed(String),
+}
+
+enum Pass {
+    Idle,
+    Gone,
+    Stopped,
 }
 
 /// The time from now until `at` (zero when it has passed).

@@ -1,4 +1,5 @@
-//! Shared test helpers: the real collector process (`server`), the insights' plain model
+//! Shared test helpers: the collector in process (`in_process`) and as its own process
+//! (`server`), the insights' plain model
 //! (`insights_model`), the store's test databases (`store_support`), and the webhook
 //! forwarder's in-memory queue and local receiver (`forward_queue`, `forward_receiver`).
 //! Each test crate uses some of them.
@@ -6,6 +7,7 @@
 
 pub mod forward_queue;
 pub mod forward_receiver;
+pub mod in_process;
 pub mod insights_model;
 pub mod server;
 pub mod store_support;
