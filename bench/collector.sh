@@ -3,13 +3,18 @@
 # PostgreSQL (scripts/postgres.sh), each loaded by collector/examples/load.rs in a second
 # process (64 concurrent clients, signed outcomes); prints and writes
 # bench/collector-results.json with outcomes/s, p50/p99 latency and the count check.
+# To compare two builds on one machine: BIN=path/to/collector LOAD=path/to/load OUT=file
+# runs those binaries (nothing is built) and writes OUT instead.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 COUNT="${COUNT:-20000}"
 CONCURRENCY="${CONCURRENCY:-64}"
-cargo build --release -p cancel-flow-collector --bin cancel-flow-collector --example load -q
-bin=target/release/cancel-flow-collector
-load=target/release/examples/load
+if [ -z "${BIN:-}" ]; then
+  cargo build --release -p cancel-flow-collector --bin cancel-flow-collector --example load -q
+fi
+bin="${BIN:-target/release/cancel-flow-collector}"
+load="${LOAD:-target/release/examples/load}"
+out="${OUT:-bench/collector-results.json}"
 secret=bench-secret-0123456789abcdef0123456789
 token=$("$bin" mint-token --token-secret "$secret" --customer cus_bench --subscription sub_bench --ttl 1h)
 tmp=$(mktemp -d)
@@ -40,5 +45,5 @@ if ! ./scripts/postgres.sh status >/dev/null 2>&1; then ./scripts/postgres.sh st
 pg_admin=$(./scripts/postgres.sh url | sed 's/^DATABASE_URL=//')
 psql -X -q -d "$pg_admin" -c "CREATE DATABASE $pg_db" >/dev/null
 postgres=$(run postgres "${pg_admin%/*}/$pg_db")
-printf '{%s, %s, "cpus": %s}\n' "$sqlite" "$postgres" "$(nproc)" > bench/collector-results.json
-cat bench/collector-results.json
+printf '{%s, %s, "cpus": %s}\n' "$sqlite" "$postgres" "$(nproc)" > "$out"
+cat "$out"

@@ -6,6 +6,7 @@
 
 use crate::cli::ServeArgs;
 use crate::webhook::signature::SecretError;
+use crate::webhook::worker::receiver_url;
 use crate::webhook::WebhookSecret;
 use std::fmt;
 use std::time::Duration;
@@ -173,7 +174,7 @@ impl Settings {
             (Some(_), None) => return Err(SettingsError::WebhookWithoutSecret),
             (Some(url), Some(secret)) => {
                 let secret = WebhookSecret::parse(&secret)?;
-                let url = webhook_url(&url).ok_or(SettingsError::WebhookUrl)?;
+                let url = receiver_url(&url).map_err(|_| SettingsError::WebhookUrl)?;
                 Some(Webhook { url, secret, retry_base: args.webhook_retry_base })
             }
         };
@@ -188,11 +189,6 @@ impl Settings {
             retention: args.retention,
         })
     }
-}
-
-/// `url` when it is an absolute `http://` or `https://` URL with a host.
-pub fn webhook_url(url: &str) -> Option<reqwest::Url> {
-    reqwest::Url::parse(url).ok().filter(|u| matches!(u.scheme(), "http" | "https") && u.has_host())
 }
 
 #[cfg(test)]

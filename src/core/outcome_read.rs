@@ -12,7 +12,7 @@ use super::flow::Step;
 use super::json::Value;
 use super::outcome::{CustomerRef, OfferShown, Outcome, OutcomeResult, SurveyAnswer, OUTCOME_SCHEMA};
 use super::presets::Feedback;
-use super::reader::{index, type_name, ConfigError, Obj, Read};
+use super::reader::{index, type_name, FieldError, Obj, Read};
 
 /// Most entries in `offers` and in `steps` (a real flow has a handful).
 const MAX_LIST: usize = 64;
@@ -20,27 +20,27 @@ const MAX_LIST: usize = 64;
 const MAX_COMMENT: usize = 5_000;
 
 /// Reads and checks an outcome@1.
-pub fn read_outcome(text: &str) -> Result<Outcome, ConfigError> {
-    let v = Value::parse(text).map_err(|e| ConfigError::new("body", format!("is not valid JSON ({e})")))?;
+pub fn read_outcome(text: &str) -> Result<Outcome, FieldError> {
+    let v = Value::parse(text).map_err(|e| FieldError::new("body", format!("is not valid JSON ({e})")))?;
     outcome(&v)
 }
 
 fn outcome(v: &Value) -> Read<Outcome> {
     if !matches!(v, Value::Object(_)) {
-        return Err(ConfigError::new("body", format!("must be a JSON object, not {}", type_name(v))));
+        return Err(FieldError::new("body", format!("must be a JSON object, not {}", type_name(v))));
     }
     let mut o = Obj::new(v, "")?;
     let schema = o.str("schema")?;
     if schema != OUTCOME_SCHEMA {
-        return Err(ConfigError::new("schema", format!("must be \"{OUTCOME_SCHEMA}\", not \"{schema}\"")));
+        return Err(FieldError::new("schema", format!("must be \"{OUTCOME_SCHEMA}\", not \"{schema}\"")));
     }
     let id = o.str("id")?;
     if !is_uuid(&id) {
-        return Err(ConfigError::new("id", "must be a UUID such as 9f1c0c8e-3c1b-4a57-9d0e-6f1a4f2b7a10"));
+        return Err(FieldError::new("id", "must be a UUID such as 9f1c0c8e-3c1b-4a57-9d0e-6f1a4f2b7a10"));
     }
     let created_at = o.str("created_at")?;
     if !is_rfc3339(&created_at) {
-        return Err(ConfigError::new("created_at", "must be an RFC 3339 time such as 2026-11-25T10:04:12.345Z"));
+        return Err(FieldError::new("created_at", "must be an RFC 3339 time such as 2026-11-25T10:04:12.345Z"));
     }
     let flow_id = id_like(&mut o, "flow_id")?;
     let test = bool_field(&mut o, "test")?;
@@ -48,7 +48,7 @@ fn outcome(v: &Value) -> Read<Outcome> {
     let plan_id = id_like(&mut o, "plan_id")?;
     let locale = o.str("locale")?;
     if !is_locale_tag(&locale) {
-        return Err(ConfigError::new(
+        return Err(FieldError::new(
             "locale",
             format!("\"{locale}\" is not a language tag such as \"en\" or \"pt-BR\""),
         ));
@@ -81,7 +81,7 @@ fn bool_field(o: &mut Obj, key: &'static str) -> Read<bool> {
     let path = o.at(key);
     match o.need(key)? {
         Value::Bool(b) => Ok(*b),
-        other => Err(ConfigError::new(path, format!("must be true or false, not {}", type_name(other)))),
+        other => Err(FieldError::new(path, format!("must be true or false, not {}", type_name(other)))),
     }
 }
 
@@ -90,14 +90,14 @@ fn opt_string(o: &mut Obj, key: &'static str) -> Read<Option<String>> {
     match o.nullable(key)? {
         None => Ok(None),
         Some(Value::String(s)) => Ok(Some(s.clone())),
-        Some(other) => Err(ConfigError::new(path, format!("must be text or null, not {}", type_name(other)))),
+        Some(other) => Err(FieldError::new(path, format!("must be text or null, not {}", type_name(other)))),
     }
 }
 
 fn date(o: &mut Obj, key: &'static str) -> Read<Ymd> {
     let path = o.at(key);
     let s = o.str(key)?;
-    Ymd::parse(&s).ok_or_else(|| ConfigError::new(path, format!("must be a date such as 2026-12-23, not \"{s}\"")))
+    Ymd::parse(&s).ok_or_else(|| FieldError::new(path, format!("must be a date such as 2026-12-23, not \"{s}\"")))
 }
 
 fn customer(v: &Value) -> Read<CustomerRef> {
@@ -125,7 +125,7 @@ fn result(v: &Value) -> Read<OutcomeResult> {
             } else if o.get("amount_off_minor").is_some() {
                 (None, Some(o.int("amount_off_minor", 1, 1_000_000_000_000)?), Some(currency(&mut o)?))
             } else {
-                return Err(ConfigError::new("result.percent_off", "is required (or amount_off_minor with currency)"));
+                return Err(FieldError::new("result.percent_off", "is required (or amount_off_minor with currency)"));
             };
             OutcomeResult::DiscountAccepted {
                 percent_off,
@@ -140,7 +140,7 @@ fn result(v: &Value) -> Read<OutcomeResult> {
                 "period_end" => Effective::PeriodEnd,
                 "immediately" => Effective::Immediately,
                 other => {
-                    return Err(ConfigError::new(
+                    return Err(FieldError::new(
                         "result.effective",
                         format!("must be \"period_end\" or \"immediately\", not \"{other}\""),
                     ))
@@ -154,7 +154,7 @@ fn result(v: &Value) -> Read<OutcomeResult> {
         }
         "abandoned" => OutcomeResult::Abandoned,
         other => {
-            return Err(ConfigError::new(
+            return Err(FieldError::new(
                 "result.type",
                 format!(
                     "must be one of paused, downgraded, frequency_reduced, discount_accepted, link_followed, \
@@ -170,7 +170,7 @@ fn survey(v: &Value) -> Read<SurveyAnswer> {
     let reason_id = id_like(&mut o, "reason_id")?;
     let comment = opt_string(&mut o, "comment")?;
     if comment.as_ref().is_some_and(|c| c.chars().count() > MAX_COMMENT) {
-        return Err(ConfigError::new("survey.comment", format!("must be at most {MAX_COMMENT} characters")));
+        return Err(FieldError::new("survey.comment", format!("must be at most {MAX_COMMENT} characters")));
     }
     let feedback = o.opt_str("feedback")?.map(|value| Feedback::read(&value, "survey.feedback")).transpose()?;
     Ok(SurveyAnswer { reason_id, comment, feedback })
@@ -180,9 +180,9 @@ fn list<'a>(v: &'a Value, path: &str) -> Read<&'a Vec<Value>> {
     match v {
         Value::Array(items) if items.len() <= MAX_LIST => Ok(items),
         Value::Array(items) => {
-            Err(ConfigError::new(path, format!("lists {}; at most {MAX_LIST} are allowed", items.len())))
+            Err(FieldError::new(path, format!("lists {}; at most {MAX_LIST} are allowed", items.len())))
         }
-        other => Err(ConfigError::new(path, format!("must be a list, not {}", type_name(other)))),
+        other => Err(FieldError::new(path, format!("must be a list, not {}", type_name(other)))),
     }
 }
 
@@ -198,7 +198,7 @@ fn offers(v: &Value) -> Read<Vec<OfferShown>> {
             "discount" => OfferKind::Discount,
             "link" => OfferKind::Link,
             other => {
-                return Err(ConfigError::new(
+                return Err(FieldError::new(
                     o.at("type"),
                     format!("must be pause, downgrade, frequency, discount or link, not \"{other}\""),
                 ))
@@ -207,7 +207,7 @@ fn offers(v: &Value) -> Read<Vec<OfferShown>> {
         out.push(OfferShown { kind, accepted: bool_field(&mut o, "accepted")? });
     }
     if out.iter().filter(|o| o.accepted).count() > 1 {
-        return Err(ConfigError::new("offers", "at most one offer can be accepted"));
+        return Err(FieldError::new("offers", "at most one offer can be accepted"));
     }
     Ok(out)
 }
@@ -223,13 +223,13 @@ fn steps(v: &Value) -> Read<Vec<Step>> {
                 "confirm" => Step::Confirm,
                 "done" => Step::Done,
                 other => {
-                    return Err(ConfigError::new(
+                    return Err(FieldError::new(
                         path,
                         format!("must be survey, offers, confirm or done, not \"{other}\""),
                     ))
                 }
             },
-            other => return Err(ConfigError::new(path, format!("must be text, not {}", type_name(other)))),
+            other => return Err(FieldError::new(path, format!("must be text, not {}", type_name(other)))),
         };
         out.push(step);
     }

@@ -11,29 +11,33 @@
 use super::json::{Map, Value};
 use std::fmt;
 
-/// A config problem: the field path and what is wrong with it, in plain words.
+/// A problem at one field of a JSON document the core reads (a config or an outcome):
+/// the field path and what is wrong with it, in plain words.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ConfigError {
+pub struct FieldError {
     /// Dotted path of the offending field, e.g. `offers.pause.options[1].count`.
     pub path: String,
     /// What is wrong and what is allowed.
     pub problem: String,
 }
 
-impl ConfigError {
+impl FieldError {
     /// A new error at `path`.
     pub fn new(path: impl Into<String>, problem: impl Into<String>) -> Self {
         Self { path: path.into(), problem: problem.into() }
     }
 }
 
-impl fmt::Display for ConfigError {
+impl fmt::Display for FieldError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}: {}", self.path, self.problem)
     }
 }
 
-impl std::error::Error for ConfigError {}
+impl std::error::Error for FieldError {}
+
+/// A problem in a config (the config reader's name for a [`FieldError`]).
+pub type ConfigError = FieldError;
 
 /// Result of reading one field.
 pub type Read<T> = Result<T, ConfigError>;

@@ -76,6 +76,12 @@ impl std::fmt::Display for SetupError {
 
 impl std::error::Error for SetupError {}
 
+/// `url` when it is an absolute `http://` or `https://` URL with a host: the only
+/// receivers the forwarder posts to.
+pub fn receiver_url(url: &str) -> Result<Url, SetupError> {
+    Url::parse(url).ok().filter(|u| matches!(u.scheme(), "http" | "https") && u.has_host()).ok_or(SetupError::BadUrl)
+}
+
 /// The forwarder, ready to run: [`Forwarder::run`] sends until it is told to stop.
 pub struct Forwarder<Q> {
     queue: Q,
@@ -95,10 +101,7 @@ impl<Q> std::fmt::Debug for Forwarder<Q> {
 impl<Q: DeliveryQueue> Forwarder<Q> {
     /// A forwarder of `queue`'s deliveries to `url`.
     pub fn new(queue: Q, url: &str, secret: WebhookSecret, retry_base: Duration) -> Result<Self, SetupError> {
-        let url = Url::parse(url).map_err(|_| SetupError::BadUrl)?;
-        if !matches!(url.scheme(), "http" | "https") || !url.has_host() {
-            return Err(SetupError::BadUrl);
-        }
+        let url = receiver_url(url)?;
         let client = reqwest::Client::builder()
             .timeout(SEND_TIMEOUT)
             .redirect(reqwest::redirect::Policy::none())
