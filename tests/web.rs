@@ -10,8 +10,9 @@ use cancel_flow::core::delivery::Delivery;
 use cancel_flow::core::i18n::Formats;
 use cancel_flow::core::retry::{Answer, Next, Retry};
 use cancel_flow::web::delivery::send_once;
+use cancel_flow::web::env;
 use cancel_flow::web::intl::BrowserFormats;
-use cancel_flow::web::{env, outbox};
+use cancel_flow::web::outbox::Outbox;
 use gloo_timers::future::TimeoutFuture;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
@@ -90,12 +91,13 @@ fn outbox_keeps_until_removed() {
         headers: vec![("A".into(), "b".into())],
         body: "{}".into(),
     };
-    outbox::put(&d);
-    outbox::put(&d);
-    assert_eq!(outbox::pending().iter().filter(|x| x.id == d.id).count(), 1, "put is idempotent");
-    assert_eq!(outbox::pending().into_iter().find(|x| x.id == d.id), Some(d.clone()));
-    outbox::remove(&d.id);
-    assert!(outbox::pending().iter().all(|x| x.id != d.id));
+    let outbox = Outbox::default();
+    outbox.put(&d);
+    outbox.put(&d);
+    assert_eq!(outbox.pending().iter().filter(|x| x.id == d.id).count(), 1, "put is idempotent");
+    assert_eq!(outbox.pending().into_iter().find(|x| x.id == d.id), Some(d.clone()));
+    outbox.remove(&d.id);
+    assert!(outbox.pending().iter().all(|x| x.id != d.id));
 }
 
 fn host() -> (HtmlElement, HtmlElement) {

@@ -3,6 +3,7 @@
 //! flow (or the config error with the fallback) into the element's shadow root; the
 //! returned `Handle` opens, closes and unmounts it.
 
+use super::page::page_outbox;
 use super::settle::{Settle, Settled, Settler};
 use super::shell::Shell;
 use crate::core::config::Fallback;
@@ -14,7 +15,7 @@ use crate::ui::state::SharedFormats;
 use crate::web::delivery::get_text;
 use crate::web::events::{emit, js_value};
 use crate::web::intl::BrowserFormats;
-use crate::web::{dialog, env, outbox};
+use crate::web::{dialog, env};
 use gloo_events::EventListener;
 use gloo_timers::callback::Timeout;
 use leptos::prelude::*;
@@ -213,7 +214,8 @@ fn mount_read(host: HtmlElement, container: HtmlElement, read: Result<Parsed, Un
     // 3-8 ms, lazy compile included, between a cold click's showModal and its frame when
     // it ran in this task or the next). 100 ms is after that frame; a timer, not
     // requestIdleCallback, which costs the wasm 2 KB more (a closure type of its own).
-    Timeout::new(100, outbox::flush).forget();
+    let outbox = page_outbox();
+    Timeout::new(100, || outbox.flush()).forget();
     let parsed = match read {
         Ok(p) => p,
         Err(u) => return mount_config_error(host, container, u, opts),

@@ -1,8 +1,10 @@
 //! The shell of one mounted flow: applies the person's actions to the pure `Flow` and
-//! keeps the outside world in step with it: the step's DOM event and focus, the
+//! keeps the outside world in step with it: the step's DOM event and focus (announced
+//! from one place, when a change of the flow changes its step or the flow is shown), the
 //! decision's outcome (outbox, sender, receipt), the modal's opening and closing, an
 //! `abandoned` outcome when the person leaves undecided, and the settle callback.
 
+use super::page::page_outbox;
 use super::settle::{Settle, Settled, Settler};
 use crate::core::config::Config;
 use crate::core::delivery::Delivery;
@@ -12,8 +14,9 @@ use crate::core::i18n::{is_rtl, Messages};
 use crate::core::outcome::{uuid_v4, Context, Outcome};
 use crate::ui::state::{DeliveryProblem, SharedFormats, Ui};
 use crate::web::delivery::send_once;
+use crate::web::outbox::Outbox;
 use crate::web::sender::{Report, Sender};
-use crate::web::{dialog, env, outbox};
+use crate::web::{dialog, env, focus_trap};
 use leptos::prelude::*;
 use std::cell::{Cell, RefCell};
 use std::rc::{Rc, Weak};
@@ -36,6 +39,8 @@ pub struct Shell {
     /// it is, so the first step is built once, not again when the modal opens.
     fresh: Cell<bool>,
     sending: RefCell<Option<Rc<Sender>>>,
+    /// The page's outbox, shared with every other flow on the page.
+    outbox: &'static Outbox,
     settle: Settler,
 }
 
@@ -78,6 +83,7 @@ impl Shell {
                         s.close()
                     }
                 }),
+                trap_tab: focus_trap::trap_tab,
                 msgs: Arc::new(msgs),
                 fmt,
                 modal,
@@ -92,6 +98,7 @@ impl Shell {
                 shown: Cell::new(!modal),
                 fresh: Cell::new(true),
                 sending: RefCell::new(None),
+                outbox: page_outbox(),
                 settle: Settler::new(settle),
             }
         })
@@ -113,24 +120,36 @@ impl Shell {
 
     /// Applies an action and syncs what changed.
     pub fn act(self: &Rc<Self>, action: Action) {
-        let (before, was_undecided) = (self.step(), self.undecided());
-        let changed = self.ui.flow.try_update(|f| f.apply(action)).unwrap_or(false);
-        if !changed {
+        let was_undecided = self.undecided();
+        if self.change_flow(|f| f.apply(action)) != Some(true) {
             return;
-        }
-        let after = self.step();
-        if after != before {
-            self.step_changed(after);
         }
         if was_undecided && !self.undecided() {
             self.decided();
         }
     }
 
-    /// Announces a new step: the DOM event, and focus on its heading.
-    fn step_changed(&self, step: Step) {
-        self.emit("step", &events::to_json(&StepShown { step }));
-        dialog::focus_heading(self.container.clone());
+    /// Changes the flow (`None` once it went with the view) and announces its step if
+    /// that changed. Every change of step goes through here, so each new step is
+    /// announced once, in the task that made it, before the events that follow from it
+    /// (`outcome`, `delivered`, `error`); `open` and `open_inline` announce the step a
+    /// flow is shown on.
+    fn change_flow<R>(&self, change: impl FnOnce(&mut Flow) -> R) -> Option<R> {
+        let before = self.step();
+        let result = self.ui.flow.try_update(change);
+        if self.step() != before {
+            self.announce_step(true);
+        }
+        result
+    }
+
+    /// Announces the step on screen: `cancel-flow:step`, and focus on its heading when
+    /// `focus` (not when an inline flow starts: the page keeps its focus).
+    fn announce_step(&self, focus: bool) {
+        self.emit("step", &events::to_json(&StepShown { step: self.step() }));
+        if focus {
+            dialog::focus_heading(self.container.clone());
+        }
     }
 
     fn outcome_now(&self) -> Outcome {
@@ -149,8 +168,8 @@ impl Shell {
         let outcome = self.outcome_now();
         let d = Delivery::new(&self.config, &outcome.id, outcome.to_json());
         self.emit("outcome", &d.body);
-        outbox::put(&d);
-        outbox::claim(&d.id);
+        self.outbox.put(&d);
+        self.outbox.claim(&d.id);
         self.ui.outcome.set(Some(Arc::new(outcome)));
         let me = Rc::downgrade(self);
         let sender = Sender::start(d, move |report| {
@@ -165,11 +184,10 @@ impl Shell {
         let Some(d) = self.sending.borrow().as_ref().map(|s| s.delivery().clone()) else { return };
         match report {
             Report::Delivered(status) => {
-                outbox::remove(&d.id);
-                outbox::release(&d.id);
+                self.outbox.remove(&d.id);
+                self.outbox.release(&d.id);
                 self.ui.problem.set(None);
-                self.ui.flow.update(|f| f.delivered());
-                self.step_changed(Step::Done);
+                self.change_flow(Flow::delivered);
                 self.emit("delivered", &events::to_json(&Delivered { id: &d.id, status }));
                 if let Some(o) = self.ui.outcome.get_untracked() {
                     self.settle.once(Settled::Outcome(&o));
@@ -178,7 +196,7 @@ impl Shell {
             Report::Refused(status) => {
                 // The endpoint will not take this one as it is; the person gets the
                 // fallback, and `retry` puts it back in the outbox.
-                outbox::remove(&d.id);
+                self.outbox.remove(&d.id);
                 self.failing(DeliveryProblem::Status(status));
             }
             Report::Failing(status) => {
@@ -195,8 +213,7 @@ impl Shell {
         };
         self.ui.problem.set(Some(problem));
         if self.step() == Step::Loading {
-            self.ui.flow.update(|f| f.delivery_failed());
-            self.step_changed(Step::Error);
+            self.change_flow(Flow::delivery_failed);
             let failed = events::Failed { kind: FailureKind::Delivery, message: &message };
             self.emit("error", &events::to_json(&failed));
             self.settle.once(Settled::Failed(failed));
@@ -208,10 +225,9 @@ impl Shell {
         if self.step() != Step::Error {
             return;
         }
-        self.ui.flow.update(|f| f.retry());
-        self.step_changed(Step::Loading);
+        self.change_flow(Flow::retry);
         if let Some(s) = self.sending.borrow().as_ref() {
-            outbox::put(s.delivery());
+            self.outbox.put(s.delivery());
             s.retry_now();
         }
     }
@@ -233,13 +249,13 @@ impl Shell {
             self.ui.open.set(true);
         }
         dialog::show(self.container.as_ref());
-        self.step_changed(self.step());
+        self.announce_step(true);
     }
 
     /// Starts an inline flow (already on screen).
     pub fn open_inline(&self) {
         self.opened_at.set(env::now_ms());
-        self.emit("step", &events::to_json(&StepShown { step: self.step() }));
+        self.announce_step(false);
     }
 
     /// Leaving undecided: an `abandoned` outcome, settled and sent best-effort (with
@@ -281,7 +297,7 @@ impl Shell {
     pub fn teardown(&self) {
         if let Some(s) = self.sending.borrow_mut().take() {
             s.stop();
-            outbox::release(&s.delivery().id);
+            self.outbox.release(&s.delivery().id);
         }
     }
 }

@@ -1,6 +1,7 @@
 //! Leptos views, one per step, small and declarative. They read the flow through the
 //! signals in `state::Ui` and send `Action`s; every rule lives in `core::flow`. They
-//! import `core` and `state` only, never the browser adapters.
+//! import `core` and `state` only, never the browser adapters: what they need of the
+//! browser beyond Leptos (the dialog's focus trap) comes in through `state::Ui`.
 
 pub mod button;
 pub mod choice;
@@ -8,7 +9,6 @@ pub mod config_error;
 pub mod confirm;
 pub mod done;
 pub mod error;
-pub mod focus_trap;
 pub mod offers;
 pub mod state;
 pub mod survey;
@@ -17,7 +17,6 @@ use crate::core::flow::Step;
 use button::{button, Press};
 use leptos::prelude::*;
 use state::Ui;
-use wasm_bindgen::JsCast;
 
 /// The id of the current step's heading (labels the dialog).
 pub const TITLE_ID: &str = "cf-title";
@@ -43,6 +42,7 @@ pub fn App(theme: &'static str) -> impl IntoView {
     let close_label = ui.msgs.t("dialog.close", &[]);
     let cancel_label = ui.msgs.t("cancel", &[]);
     let close = ui.close;
+    let trap_tab = ui.trap_tab;
     let shell_ui = ui.clone();
     let inner = view! {
         {ui.modal.then(|| view! {
@@ -77,8 +77,8 @@ pub fn App(theme: &'static str) -> impl IntoView {
                         if ev.key() == "Escape" {
                             ev.prevent_default();
                             close.run(());
-                        } else if let Some(d) = ev.current_target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()) {
-                            focus_trap::trap_tab(&ev, &d);
+                        } else {
+                            trap_tab(&ev);
                         }
                     }
                 >

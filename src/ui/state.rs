@@ -7,6 +7,7 @@ use crate::core::date::Ymd;
 use crate::core::flow::{Action, Flow};
 use crate::core::i18n::{Formats, Messages, Words};
 use crate::core::outcome::Outcome;
+use leptos::ev::KeyboardEvent;
 use leptos::prelude::*;
 use std::sync::Arc;
 
@@ -45,6 +46,9 @@ pub struct Ui {
     pub retry: UnsyncCallback<()>,
     /// `[part=close]` or Escape.
     pub close: UnsyncCallback<()>,
+    /// Keeps Tab inside the modal dialog (the key event heard on the dialog; true when
+    /// focus was wrapped): the browser's focus trap, passed in.
+    pub trap_tab: fn(&KeyboardEvent) -> bool,
     /// Messages in the flow's locale.
     pub msgs: Arc<Messages>,
     /// Formats in the flow's locale.

@@ -1,6 +1,7 @@
 //! The modal's focus trap: Tab from the last control wraps to the first and Shift+Tab
 //! from the first (or from the heading) wraps to the last, so keyboard focus never
-//! leaves an open dialog.
+//! leaves an open dialog. The app hands `trap_tab` to the views (`ui::state::Ui`), whose
+//! dialog calls it on every key that is not Escape.
 
 use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlElement, KeyboardEvent};
@@ -16,12 +17,14 @@ fn focusables(dialog: &Element) -> Vec<HtmlElement> {
         .collect()
 }
 
-/// Handles Tab inside `dialog`; returns true when focus was wrapped.
-pub fn trap_tab(ev: &KeyboardEvent, dialog: &Element) -> bool {
+/// Handles Tab inside the dialog the key event is heard on (its current target);
+/// returns true when focus was wrapped.
+pub fn trap_tab(ev: &KeyboardEvent) -> bool {
     if ev.key() != "Tab" {
         return false;
     }
-    let all = focusables(dialog);
+    let Some(dialog) = ev.current_target().and_then(|t| t.dyn_into::<Element>().ok()) else { return false };
+    let all = focusables(&dialog);
     let (Some(first), Some(last)) = (all.first(), all.last()) else { return false };
     let root = dialog.get_root_node();
     let active = js_sys::Reflect::get(&root, &"activeElement".into()).ok().and_then(|a| a.dyn_into::<Element>().ok());
