@@ -54,7 +54,7 @@ async fn sqlite(rest: &str) -> Result<Backend, StoreError> {
     }
     let path = Path::new(path);
     if let Some(folder) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-        std::fs::create_dir_all(folder).map_err(|e| StoreError::Io(format!("{}: {e}", folder.display())))?;
+        std::fs::create_dir_all(folder).map_err(|source| StoreError::Io { path: folder.to_path_buf(), source })?;
     }
     let options = SqliteConnectOptions::new()
         .filename(path)
