@@ -1,18 +1,23 @@
-//! The webhook deliveries still to make, for the forwarding worker: each newly stored
-//! outcome has one (`pending`), which ends `delivered` or `failed`. Updates apply to
+//! The webhook deliveries still to make: the store is the forwarder's queue
+//! (`crate::webhook::DeliveryQueue`, its methods are this file's), so the forwarder knows
+//! nothing of SQL and the store nothing of HTTP. Each newly stored outcome has one delivery
+//! (`pending`), which ends `delivered` or `failed`. Updates apply to
 //! pending deliveries only (a delivery erased with its customer, or already finished, is
 //! left alone). `attempts` counts the attempts made: the worker sets it on a retry, and
 //! the final attempt adds one when marking a delivery delivered or failed.
 
 use super::sql::{parse_ts, ts};
-use super::{DeliveryCounts, DueDelivery, Store, StoreError};
+use super::{DeliveryCounts, Store, StoreError};
+use crate::webhook::{DeliveryQueue, DueDelivery};
 use sqlx::Row;
 use time::OffsetDateTime;
 
-impl Store {
+impl DeliveryQueue for Store {
+    type Error = StoreError;
+
     /// Pending deliveries due at `now` (`next_attempt_at <= now`), oldest stored first, at
     /// most `limit`.
-    pub async fn due_deliveries(&self, now: OffsetDateTime, limit: i64) -> Result<Vec<DueDelivery>, StoreError> {
+    async fn due_deliveries(&self, now: OffsetDateTime, limit: i64) -> Result<Vec<DueDelivery>, StoreError> {
         let now = ts(now);
         let rows: Vec<(String, String, i32, Option<String>, String)> = on_pool!(self, |pool, sql| {
             sqlx::query_as(sql.due).bind(now.as_str()).bind(limit.max(0)).fetch_all(pool).await?
@@ -31,13 +36,13 @@ impl Store {
     }
 
     /// The earliest `next_attempt_at` of the pending deliveries; `None` when there is none.
-    pub async fn next_due_at(&self) -> Result<Option<OffsetDateTime>, StoreError> {
+    async fn next_due_at(&self) -> Result<Option<OffsetDateTime>, StoreError> {
         let at: Option<String> = on_pool!(self, |pool, sql| sqlx::query_scalar(sql.next_due).fetch_one(pool).await?);
         at.as_deref().map(parse_ts).transpose()
     }
 
     /// The receiver acknowledged it at `at`: never sent again.
-    pub async fn delivery_done(&self, outcome_id: &str, at: OffsetDateTime) -> Result<(), StoreError> {
+    async fn delivery_done(&self, outcome_id: &str, at: OffsetDateTime) -> Result<(), StoreError> {
         let at = ts(at);
         on_pool!(self, |pool, sql| {
             sqlx::query(sql.done).bind(outcome_id).bind(at.as_str()).execute(pool).await?;
@@ -47,7 +52,7 @@ impl Store {
 
     /// An attempt failed: `attempts` made so far, the next one at `next_at`, the error seen,
     /// and when the first attempt was made (kept if one is recorded already).
-    pub async fn delivery_retry(
+    async fn delivery_retry(
         &self,
         outcome_id: &str,
         attempts: i32,
@@ -72,7 +77,7 @@ impl Store {
     }
 
     /// Given up at `at` with the last error: shown on the insights page, never retried.
-    pub async fn delivery_failed(&self, outcome_id: &str, at: OffsetDateTime, error: &str) -> Result<(), StoreError> {
+    async fn delivery_failed(&self, outcome_id: &str, at: OffsetDateTime, error: &str) -> Result<(), StoreError> {
         let at = ts(at);
         let error = error.replace('\0', "\u{fffd}");
         on_pool!(self, |pool, sql| {
@@ -80,7 +85,9 @@ impl Store {
         });
         Ok(())
     }
+}
 
+impl Store {
     /// How many deliveries are pending, failed and delivered.
     pub async fn delivery_counts(&self) -> Result<DeliveryCounts, StoreError> {
         let rows = on_pool!(self, |pool, sql| {

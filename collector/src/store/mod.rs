@@ -138,21 +138,6 @@ pub enum Insert {
     Conflict,
 }
 
-/// A delivery due now, for the webhook worker.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DueDelivery {
-    /// The outcome's id (the `webhook-id`).
-    pub outcome_id: String,
-    /// The outcome's body as received.
-    pub body: String,
-    /// Attempts made so far.
-    pub attempts: i32,
-    /// When the first attempt was made, if any was.
-    pub first_attempt_at: Option<OffsetDateTime>,
-    /// When the outcome was stored (received).
-    pub stored_at: OffsetDateTime,
-}
-
 /// How many deliveries are in each state (all of them, whatever any filter).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct DeliveryCounts {
