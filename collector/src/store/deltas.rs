@@ -2,6 +2,7 @@
 //! each outcome adds its tally (see `insights::tally`) to its day's row, and a save whose
 //! subscription is cancelled within 30 days after (by a later `cancelled` outcome or a
 //! reported cancellation, whichever arrives first) is lost, counted once in `saves_lost`.
+//! Both databases take the windows from here ([`WINDOW`]), so they use the same 30 days.
 
 use super::values::{ts, Row};
 use crate::insights::tally::{is_save, Metric, Tally};

@@ -11,7 +11,7 @@ use super::backend::{
     bind_bounds, sql_list, Backend, CommentRow, CustomerRow, DueRow, ExportRow, KeepRow, Summed, Transaction,
     UncountedRow, ACQUIRE_TIMEOUT,
 };
-use super::deltas::{Cancellation, Deltas, LostSave, SaveWindow};
+use super::deltas::{Cancellation, Deltas, LostSave, SaveWindow, WINDOW};
 use super::error::StoreError;
 use super::lease::ForwarderLease;
 use super::values::{clean, Bounds, Row};
@@ -422,18 +422,22 @@ impl Transaction for PgTx {
     }
 
     async fn mark_saves_lost(&mut self, saves: &[SaveWindow<'_>]) -> Result<Vec<LostSave>, StoreError> {
+        // The end of each save's window is its `created_at` + `WINDOW`, bound in seconds
+        // (the same 30 days as the ends SQLite is given; no join to per-save values, so
+        // the plan stays the unique index on `id`, whatever plan is cached).
         Ok(sqlx::query_as(concat!(
             "UPDATE outcomes s SET lost = TRUE WHERE s.id = ANY($1) AND NOT s.lost AND (\
             EXISTS (SELECT 1 FROM outcomes c WHERE c.result_type = 'cancelled' \
                 AND c.subscription_id = s.subscription_id \
-                AND c.created_at > s.created_at AND c.created_at <= s.created_at + interval '30 days') \
+                AND c.created_at > s.created_at AND c.created_at <= s.created_at + $2 * interval '1 second') \
             OR EXISTS (SELECT 1 FROM reported_cancellations r WHERE r.subscription_id = s.subscription_id \
-                AND r.at > s.created_at AND r.at <= s.created_at + interval '30 days')) \
+                AND r.at > s.created_at AND r.at <= s.created_at + $2 * interval '1 second')) \
             RETURNING ",
             utc_day!("s.created_at"),
             ", s.flow_id, s.test"
         ))
         .bind(saves.iter().map(|s| s.id).collect::<Vec<_>>())
+        .bind(WINDOW.whole_seconds())
         .fetch_all(&mut *self.0)
         .await?)
     }
