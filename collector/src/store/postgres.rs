@@ -4,7 +4,7 @@
 //! the store runs on it.
 //!
 //! Instants are bound as the fixed UTC text and read with `$n::timestamptz`, and written
-//! back as that text with `to_char` ([`utc_text!`]); lists are bound as arrays and read
+//! back as that text with `to_char` (`utc_text!`); lists are bound as arrays and read
 //! with `unnest` or `ANY`.
 
 use super::backend::{

@@ -8,7 +8,7 @@ use serde::Serialize;
 use time::OffsetDateTime;
 
 /// An outcome to store: the body exactly as received, its canonical form (see
-/// [`canonical`]) and the fields the store indexes.
+/// [`canonical`](fn@crate::store::canonical)) and the fields the store indexes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewOutcome {
     /// The outcome's id (its idempotency key).
