@@ -30,5 +30,3 @@ pub mod tokens;
 pub mod upkeep;
 pub mod webhook;
 pub mod writer;
-
-mod queue_adapter;

@@ -6,7 +6,8 @@
 
 mod common;
 
-use cancel_flow_collector::store::{canonical, DueDelivery, ExportFilter, Insert, NewOutcome, Store, StoreError};
+use cancel_flow_collector::store::{canonical, ExportFilter, Insert, NewOutcome, Store, StoreError};
+use cancel_flow_collector::webhook::{DeliveryQueue, DueDelivery};
 use cancel_flow_collector::writer::{WriteError, Writer};
 use common::store_support as support;
 

@@ -2,10 +2,12 @@
 //! uncounted): read a page, count it as if just stored, mark it counted, in one
 //! transaction, until none is left. Runs at start; outcomes keep arriving meanwhile.
 
-use super::counts::{self, Conn};
-use super::outcomes::Row;
-use super::sql::parse_ts;
-use super::{NewOutcome, Store, StoreError};
+use super::backend::UncountedRow;
+use super::counts;
+use super::error::StoreError;
+use super::types::NewOutcome;
+use super::values::{parse_ts, Row};
+use super::Store;
 use cancel_flow::core::outcome::Outcome;
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
@@ -18,24 +20,23 @@ impl Store {
     pub async fn count_uncounted(&self) -> Result<u64, StoreError> {
         let mut total = 0;
         loop {
-            let n: u64 = on_pool!(self, |pool, sql| {
-                let mut tx = pool.begin_with(sql.begin_write).await?;
-                counts::lock(&mut *tx).await?;
-                let rows: Vec<(i64, String, String, String)> =
-                    sqlx::query_as(sql.uncounted).bind(PAGE).fetch_all(&mut *tx).await?;
-                let items: Vec<(i64, NewOutcome)> = rows.iter().filter_map(|r| Some((r.0, new_outcome(r)?))).collect();
-                let seqs: Vec<i64> = rows.iter().map(|r| r.0).collect();
-                let keep: Vec<i64> = items.iter().filter(|(_, i)| i.keep_in_touch).map(|(seq, _)| *seq).collect();
-                sqlx::query(sql.mark_counted)
-                    .bind(serde_json::to_string(&seqs).unwrap_or_default())
-                    .bind(serde_json::to_string(&keep).unwrap_or_default())
-                    .execute(&mut *tx)
-                    .await?;
-                let stored: Vec<Row<'_>> = items.iter().map(|(_, item)| Row::of(item)).collect();
-                record(&mut *tx, &stored.iter().collect::<Vec<_>>()).await?;
-                tx.commit().await?;
-                rows.len() as u64
-            });
+            let mut tx = self.backend.begin_write().await?;
+            tx.lock_insights().await?;
+            let rows = tx.uncounted(PAGE).await?;
+            let items: Vec<(i64, NewOutcome)> = rows.iter().filter_map(|r| Some((r.0, as_stored(r)?))).collect();
+            let seqs: Vec<i64> = rows.iter().map(|r| r.0).collect();
+            let keep: Vec<i64> = items.iter().filter(|(_, i)| i.keep_in_touch).map(|(seq, _)| *seq).collect();
+            tx.mark_counted(&seqs, &keep).await?;
+            let stored: Vec<Row<'_>> = items.iter().map(|(_, item)| Row::of(item)).collect();
+            let stored: Vec<&Row<'_>> = stored.iter().collect();
+            let comments: Vec<(&str, &str)> =
+                stored.iter().filter_map(|r| Some((r.id.as_ref(), r.item.comment.as_deref()?))).collect();
+            if !comments.is_empty() {
+                tx.insert_comments(&comments).await?;
+            }
+            counts::count_stored(tx.as_mut(), &stored).await?;
+            tx.commit().await?;
+            let n = rows.len() as u64;
             total += n;
             if n < PAGE as u64 {
                 return Ok(total);
@@ -44,12 +45,10 @@ impl Store {
     }
 }
 
-async fn record<C: Conn>(conn: &mut C, rows: &[&Row<'_>]) -> Result<(), StoreError> {
-    counts::record::<C::Db>(conn, rows, false).await
-}
-
-/// A stored row `(seq, body, created_at, received_at)` as it would have been stored.
-fn new_outcome((seq, body, created_at, received_at): &(i64, String, String, String)) -> Option<NewOutcome> {
+/// A stored row `(seq, body, created_at, received_at)` as it would have been stored
+/// (its canonical form left empty: not needed to count it), or `None` when its body no
+/// longer reads.
+fn as_stored((seq, body, created_at, received_at): &UncountedRow) -> Option<NewOutcome> {
     // Read as typed, without the checks at receipt (it passed them then).
     let outcome = match serde_json::from_str::<Outcome>(body) {
         Ok(o) => o,

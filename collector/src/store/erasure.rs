@@ -3,9 +3,12 @@
 //! insights), and comments older than the retention period (the comment leaves the stored
 //! body and the comments table; the counts stay).
 
-use super::counts::{add_counts, day_of, lock, Deltas};
-use super::outcomes::clean;
-use super::{canonical, Store, StoreError};
+use super::backend::CustomerRow;
+use super::canonical::canonical;
+use super::deltas::{day_of, Deltas};
+use super::error::StoreError;
+use super::values::{clean, ts};
+use super::Store;
 use crate::insights::tally::{Metric, Tally};
 use cancel_flow::core::outcome::Outcome;
 use time::OffsetDateTime;
@@ -19,59 +22,55 @@ impl Store {
     /// returns how many outcomes.
     pub async fn erase_customer(&self, customer_id: &str) -> Result<u64, StoreError> {
         let customer_id = clean(customer_id);
-        on_pool!(self, |pool, sql| {
-            let mut tx = pool.begin_with(sql.begin_write).await?;
-            lock(&mut *tx).await?;
-            let rows: Vec<(String, String, String, bool, bool, bool)> =
-                sqlx::query_as(sql.customer_outcomes).bind(customer_id.as_ref()).fetch_all(&mut *tx).await?;
-            let mut deltas = Deltas::default();
-            for (body, created_at, flow_id, test, counted, lost) in &rows {
-                if !counted {
-                    continue;
-                }
-                let day = day_of(created_at);
-                if let Ok(outcome) = serde_json::from_str::<Outcome>(body) {
-                    deltas.add_tally(day, flow_id, *test, &Tally::of(&outcome), -1);
-                }
-                if *lost {
-                    deltas.add(day, flow_id, *test, Metric::SavesLost, "", -1);
-                }
-            }
-            for statement in [sql.erase_reported, sql.erase_comments, sql.erase_deliveries] {
-                sqlx::query(statement).bind(customer_id.as_ref()).execute(&mut *tx).await?;
-            }
-            let erased = sqlx::query(sql.erase_outcomes).bind(customer_id.as_ref()).execute(&mut *tx).await?;
-            add_counts(&mut *tx, &deltas).await?;
-            tx.commit().await?;
-            Ok(erased.rows_affected())
-        })
+        let mut tx = self.backend.begin_write().await?;
+        tx.lock_insights().await?;
+        let deltas = counted(&tx.customer_outcomes(&customer_id).await?);
+        let erased = tx.erase_customer(&customer_id).await?;
+        tx.add_counts(&deltas).await?;
+        tx.commit().await?;
+        Ok(erased)
     }
 
     /// Erases the comments of outcomes created before `before`, a page at a time: the
     /// comment becomes null in the stored body (and its canonical form) and leaves the
     /// comments table. Returns how many were erased.
     pub async fn erase_comments_before(&self, before: OffsetDateTime) -> Result<u64, StoreError> {
-        let before = super::sql::ts(before);
+        let before = ts(before);
         let mut erased = 0;
         loop {
-            let n: u64 = on_pool!(self, |pool, sql| {
-                let mut tx = pool.begin_with(sql.begin_write).await?;
-                let rows: Vec<(i64, String)> =
-                    sqlx::query_as(sql.old_comments).bind(before.as_str()).bind(PAGE).fetch_all(&mut *tx).await?;
-                for (seq, body) in &rows {
-                    let (body, canonical) = without_comment(body);
-                    sqlx::query(sql.rewrite_body).bind(*seq).bind(body).bind(canonical).execute(&mut *tx).await?;
-                    sqlx::query(sql.erase_comment).bind(*seq).execute(&mut *tx).await?;
-                }
-                tx.commit().await?;
-                rows.len() as u64
-            });
+            let mut tx = self.backend.begin_write().await?;
+            let rows = tx.old_comments(&before, PAGE).await?;
+            for (seq, body) in &rows {
+                let (body, canonical) = without_comment(body);
+                tx.erase_comment(*seq, &body, &canonical).await?;
+            }
+            tx.commit().await?;
+            let n = rows.len() as u64;
             erased += n;
             if n < PAGE as u64 {
                 return Ok(erased);
             }
         }
     }
+}
+
+/// What a customer's stored outcomes added to the counts, taken back out: the tally of
+/// each one counted (read from its stored body), and its loss when it was a lost save.
+fn counted(rows: &[CustomerRow]) -> Deltas {
+    let mut deltas = Deltas::default();
+    for (body, created_at, flow_id, test, counted, lost) in rows {
+        if !counted {
+            continue;
+        }
+        let day = day_of(created_at);
+        if let Ok(outcome) = serde_json::from_str::<Outcome>(body) {
+            deltas.add_tally(day, flow_id, *test, &Tally::of(&outcome), -1);
+        }
+        if *lost {
+            deltas.add(day, flow_id, *test, Metric::SavesLost, "", -1);
+        }
+    }
+    deltas
 }
 
 /// The body with `survey.comment` set to null (keys in their order), and its canonical
@@ -90,7 +89,8 @@ fn without_comment(body: &str) -> (String, String) {
 
 #[cfg(test)]
 mod tests {
-    use super::without_comment;
+    use super::{counted, without_comment};
+    use crate::store::deltas::Change;
 
     #[test]
     fn the_comment_goes_and_the_rest_stays_in_order() {
@@ -100,5 +100,33 @@ mod tests {
         assert!(!canonical.contains("address"));
         let skipped = r#"{"id":"b","survey":null}"#;
         assert_eq!(without_comment(skipped).0, skipped);
+    }
+
+    #[test]
+    fn erasing_takes_out_what_was_counted() {
+        let body = serde_json::json!({
+            "schema": "cancel-flow/outcome@1", "id": "o1", "created_at": "2026-11-25T09:30:00Z",
+            "flow_id": "f", "test": false, "customer": { "id": "c", "subscription_id": "s" },
+            "plan_id": "p", "locale": "en",
+            "result": { "type": "cancelled", "effective": "period_end", "effective_on": null },
+            "survey": null, "offers": [], "keep_in_touch": false, "steps": ["survey"], "elapsed_ms": 1
+        })
+        .to_string();
+        let body = body.as_str();
+        let day = "2026-11-25T09:30:00.000000Z";
+        let rows = [
+            (body.to_string(), day.to_string(), "f".to_string(), false, true, true),
+            // Not counted yet: nothing to take out.
+            (body.to_string(), day.to_string(), "f".to_string(), false, false, true),
+            // No longer reads: only its loss.
+            ("not json".to_string(), day.to_string(), "g".to_string(), true, true, true),
+        ];
+        let deltas = counted(&rows);
+        let changes = deltas.changes();
+        assert!(changes.iter().all(|c| c.n == -1 && c.day == "2026-11-25"), "{changes:?}");
+        let lost: Vec<&Change<'_>> = changes.iter().filter(|c| c.metric == "saves_lost").collect();
+        assert_eq!(lost.len(), 2);
+        assert!(changes.iter().any(|c| c.flow_id == "f" && c.metric == "result" && c.key == "cancelled"));
+        assert!(!changes.iter().any(|c| c.flow_id == "g" && c.metric != "saves_lost"));
     }
 }

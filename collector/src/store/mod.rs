@@ -1,58 +1,52 @@
 //! The store: every outcome, appended once, and the webhook deliveries still to make, in
-//! SQLite (WAL, synchronous FULL: the embedded default) or PostgreSQL. This file holds
-//! the API's types and the connection handle; each concern lives in its own file:
-//! `connect` (URLs, pools, migrations), `sql` (each backend's statements and the
-//! timestamp text both use), `outcomes` (the batch insert and erasure), `deliveries` (the
-//! webhook worker's queue), `export` (streaming stored outcomes), `error`. Group commit in
+//! SQLite (WAL, synchronous FULL: the embedded default) or PostgreSQL. Group commit in
 //! front of it is `crate::writer`.
+//!
+//! This file holds the handle, [`Store`]: connecting (the one place a backend is chosen),
+//! migrating, the forwarder's lease. The other files, their imports running down this
+//! list, never up:
+//! - what the store does, written once for both databases, without SQL: `batch` (storing
+//!   a batch: stored, duplicate or conflict), `backfill` (counting older outcomes),
+//!   `erasure`, `reported` (cancellations the shop reports), `deliveries` (the webhook
+//!   queue, `crate::webhook::DeliveryQueue`), `insights` and `export` (the reads);
+//! - `counts`: the insights' counts kept in the same transaction as the outcomes;
+//! - `sqlite` and `postgres`: each database's pool, migrations and all of its SQL;
+//! - `backend`: the interface they implement, the `Backend` and `Transaction` traits;
+//! - pure parts: `deltas` (changes to the counts, the 30-day windows), `paging` (keyset
+//!   paging streams), `values` (timestamps as text, an outcome and a filter as bound),
+//!   `canonical` (canonical JSON), `types` (the public types), `lease`, `error`.
 
-use crate::insights::tally::Tally;
-use cancel_flow::core::outcome::Outcome;
-use serde::Serialize;
-use time::OffsetDateTime;
-
-/// Runs `$body` once per backend with `$pool` bound to that backend's pool and `$sql` to
-/// its statements: one piece of code, type-checked against each driver.
-macro_rules! on_pool {
-    ($store:expr, |$pool:ident, $sql:ident| $body:expr) => {
-        match &$store.backend {
-            $crate::store::Backend::Sqlite($pool) => {
-                let $sql = &$crate::store::sql::SQLITE;
-                $body
-            }
-            $crate::store::Backend::Postgres($pool) => {
-                let $sql = &$crate::store::sql::POSTGRES;
-                $body
-            }
-        }
-    };
-}
-
+mod backend;
 mod backfill;
-mod connect;
+mod batch;
+mod canonical;
 mod counts;
 mod deliveries;
+mod deltas;
 mod erasure;
 mod error;
 mod export;
 mod insights;
 mod lease;
-mod outcomes;
+mod paging;
+mod postgres;
 mod reported;
-mod sql;
+mod sqlite;
+mod types;
+mod values;
 
-pub use error::StoreError;
+pub use canonical::{canonical, canonical_text};
+pub use error::{Cause, StoreError};
+pub use lease::ForwarderLease;
+pub use types::{Comment, CommentPage, DeliveryCounts, ExportFilter, Insert, KeepInTouch, NewOutcome, StoredOutcome};
+
+use backend::Backend;
+use std::sync::Arc;
 
 /// A handle on the database: cheap to clone (the pool is shared).
 #[derive(Clone)]
 pub struct Store {
-    backend: Backend,
-}
-
-#[derive(Clone)]
-enum Backend {
-    Sqlite(sqlx::SqlitePool),
-    Postgres(sqlx::PgPool),
+    backend: Arc<dyn Backend>,
 }
 
 impl std::fmt::Debug for Store {
@@ -61,486 +55,44 @@ impl std::fmt::Debug for Store {
     }
 }
 
-/// An outcome to store: the body exactly as received, its canonical form (see
-/// [`canonical`]) and the fields the store indexes.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct NewOutcome {
-    /// The outcome's id (its idempotency key).
-    pub id: String,
-    /// The body exactly as received: what is forwarded and exported.
-    pub body: String,
-    /// The body's JSON values in canonical form: equal for the same values.
-    pub canonical: String,
-    /// `customer.id`.
-    pub customer_id: String,
-    /// `customer.subscription_id`.
-    pub subscription_id: Option<String>,
-    /// `flow_id`.
-    pub flow_id: String,
-    /// `plan_id`.
-    pub plan_id: String,
-    /// `test`.
-    pub test: bool,
-    /// `result.type`.
-    pub result_type: String,
-    /// `survey.reason_id`.
-    pub reason_id: Option<String>,
-    /// `created_at` (stored in UTC, to the microsecond).
-    pub created_at: OffsetDateTime,
-    /// When the collector received it.
-    pub received_at: OffsetDateTime,
-    /// Cancelled with the keep-in-touch opt-in ticked.
-    pub keep_in_touch: bool,
-    /// The survey's comment, when one was typed.
-    pub comment: Option<String>,
-    /// What it adds to the insights' counts.
-    pub tally: Tally,
-}
-
-impl NewOutcome {
-    /// The outcome `outcome`, read from `body`, to store.
-    pub fn of(
-        outcome: &Outcome,
-        body: String,
-        canonical: String,
-        created_at: OffsetDateTime,
-        received_at: OffsetDateTime,
-    ) -> NewOutcome {
-        let result_type = outcome.result.type_name();
-        NewOutcome {
-            id: outcome.id.clone(),
-            body,
-            canonical,
-            customer_id: outcome.customer.id.clone(),
-            subscription_id: outcome.customer.subscription_id.clone(),
-            flow_id: outcome.flow_id.clone(),
-            plan_id: outcome.plan_id.clone(),
-            test: outcome.test,
-            result_type: result_type.to_string(),
-            reason_id: outcome.survey.as_ref().map(|s| s.reason_id.clone()),
-            created_at: created_at.to_offset(time::UtcOffset::UTC),
-            received_at,
-            keep_in_touch: result_type == "cancelled" && outcome.keep_in_touch,
-            comment: outcome.survey.as_ref().and_then(|s| s.comment.clone()).filter(|c| !c.trim().is_empty()),
-            tally: Tally::of(outcome),
-        }
-    }
-}
-
-/// What storing one outcome did.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Insert {
-    /// Newly stored (with a pending delivery when forwarding).
-    Stored,
-    /// The same id with the same canonical body was stored before: nothing written.
-    Duplicate,
-    /// The same id with a different canonical body was stored before: nothing written.
-    Conflict,
-}
-
-/// A delivery due now, for the webhook worker.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DueDelivery {
-    /// The outcome's id (the `webhook-id`).
-    pub outcome_id: String,
-    /// The outcome's body as received.
-    pub body: String,
-    /// Attempts made so far.
-    pub attempts: i32,
-    /// When the first attempt was made, if any was.
-    pub first_attempt_at: Option<OffsetDateTime>,
-    /// When the outcome was stored (received).
-    pub stored_at: OffsetDateTime,
-}
-
-/// How many deliveries are in each state (all of them, whatever any filter).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
-pub struct DeliveryCounts {
-    /// Waiting for an attempt or a retry.
-    pub pending: u64,
-    /// Given up (3 days without an acknowledgement).
-    pub failed: u64,
-    /// Acknowledged.
-    pub delivered: u64,
-}
-
-/// Which stored outcomes an export returns.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct ExportFilter {
-    /// Only this flow.
-    pub flow_id: Option<String>,
-    /// From this UTC date of `created_at`, inclusive.
-    pub from: Option<time::Date>,
-    /// Up to this UTC date of `created_at`, inclusive.
-    pub to: Option<time::Date>,
-    /// Include test outcomes (hidden by default).
-    pub include_test: bool,
-}
-
-/// A comment left in the survey, for the insights page.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Comment {
-    /// The outcome's `created_at`, in UTC.
-    pub created_at: OffsetDateTime,
-    /// The flow.
-    pub flow_id: String,
-    /// The reason given.
-    pub reason_id: String,
-    /// How the session ended (`result.type`).
-    pub result_type: String,
-    /// The comment as typed (any text: shown as text, never as markup).
-    pub text: String,
-}
-
-/// One page of comments, newest first.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct CommentPage {
-    /// Comments matching the filters, on every page.
-    pub total: u64,
-    /// This page's comments.
-    pub items: Vec<Comment>,
-}
-
-/// Someone who cancelled and asked to hear about improvements.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct KeepInTouch {
-    /// The stored order (increasing).
-    pub seq: i64,
-    /// `customer.id`: the shop joins its own contact data on it.
-    pub customer_id: String,
-    /// `customer.subscription_id`.
-    pub subscription_id: Option<String>,
-    /// The flow.
-    pub flow_id: String,
-    /// The outcome's `created_at`, in UTC.
-    pub created_at: OffsetDateTime,
-    /// The reason given, if any.
-    pub reason_id: Option<String>,
-    /// The comment, if any (erased after the retention period).
-    pub comment: Option<String>,
-}
-
-/// A stored outcome, as exported.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StoredOutcome {
-    /// The stored order (increasing).
-    pub seq: i64,
-    /// The outcome's id.
-    pub id: String,
-    /// The body exactly as received.
-    pub body: String,
-    /// When it was received.
-    pub received_at: OffsetDateTime,
-    /// Its `created_at`, in UTC.
-    pub created_at: OffsetDateTime,
-}
-
-/// The canonical text of a JSON value: object keys sorted (by their UTF-8 bytes) at every
-/// depth, no spacing, strings and numbers as serde_json writes them. The same JSON values,
-/// in any key order or spacing, give the same text (`1` and `1.0` may differ). Keys are
-/// sorted here rather than relying on `serde_json::Map` being a `BTreeMap`: the
-/// workspace's `preserve_order` feature (a dev-dependency of the core) turns it into an
-/// insertion-ordered map whenever both crates are built together.
-pub fn canonical(v: &serde_json::Value) -> String {
-    let mut out = String::new();
-    write_canonical(v, &mut out);
-    out
-}
-
-fn write_canonical(v: &serde_json::Value, out: &mut String) {
-    match v {
-        serde_json::Value::Object(map) => {
-            let mut entries: Vec<_> = map.iter().collect();
-            entries.sort_unstable_by(|a, b| a.0.cmp(b.0));
-            out.push('{');
-            for (i, (k, v)) in entries.into_iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                out.push_str(&serde_json::Value::String(k.clone()).to_string());
-                out.push(':');
-                write_canonical(v, out);
-            }
-            out.push('}');
-        }
-        serde_json::Value::Array(items) => {
-            out.push('[');
-            for (i, v) in items.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                write_canonical(v, out);
-            }
-            out.push(']');
-        }
-        scalar => out.push_str(&scalar.to_string()),
-    }
-}
-
-/// [`canonical`] of the JSON text `text`, without building a [`serde_json::Value`]: the
-/// same text (the same parser, the same writer, the last of duplicate keys), or the
-/// parser's error. Anything unusual (an error, serde_json's private raw-value key) is
-/// handed to [`canonical`] itself, so the answer is always exactly its answer.
-pub fn canonical_text(text: &str) -> Result<String, serde_json::Error> {
-    match canonical_streamed(text) {
-        Some(out) => Ok(out),
-        None => Ok(canonical(&serde_json::from_str(text)?)),
-    }
-}
-
-/// [`canonical_text`] written while parsing, or `None` for anything unusual.
-fn canonical_streamed(text: &str) -> Option<String> {
-    let mut de = serde_json::Deserializer::from_str(text);
-    let out = serde::de::DeserializeSeed::deserialize(Canonical, &mut de).ok()?;
-    de.end().ok()?;
-    String::from_utf8(out).ok()
-}
-
-/// Deserializes any JSON value into its canonical text (UTF-8 bytes).
-struct Canonical;
-
-/// serde_json's private map key that makes a `Value` map a raw value (its `raw_value`
-/// feature is on in this build): left to `Value` itself.
-const RAW_VALUE_KEY: &str = "$serde_json::private::RawValue";
-
-impl<'de> serde::de::DeserializeSeed<'de> for Canonical {
-    type Value = Vec<u8>;
-
-    fn deserialize<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<Vec<u8>, D::Error> {
-        deserializer.deserialize_any(self)
-    }
-}
-
-/// Appends `v` as serde_json writes it (writing into a `Vec` cannot fail).
-fn push_json<T: Serialize + ?Sized>(out: &mut Vec<u8>, v: &T) {
-    let _ = serde_json::to_writer(out, v);
-}
-
-impl<'de> serde::de::Visitor<'de> for Canonical {
-    type Value = Vec<u8>;
-
-    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("any JSON value")
-    }
-
-    fn visit_bool<E>(self, v: bool) -> Result<Vec<u8>, E> {
-        Ok(if v { b"true".to_vec() } else { b"false".to_vec() })
-    }
-
-    fn visit_i64<E>(self, v: i64) -> Result<Vec<u8>, E> {
-        let mut out = Vec::new();
-        push_json(&mut out, &serde_json::Number::from(v));
-        Ok(out)
-    }
-
-    fn visit_u64<E>(self, v: u64) -> Result<Vec<u8>, E> {
-        let mut out = Vec::new();
-        push_json(&mut out, &serde_json::Number::from(v));
-        Ok(out)
-    }
-
-    fn visit_f64<E>(self, v: f64) -> Result<Vec<u8>, E> {
-        // As a `Value` holds it: a number, or null when not finite.
-        let mut out = Vec::new();
-        match serde_json::Number::from_f64(v) {
-            Some(n) => push_json(&mut out, &n),
-            None => out.extend_from_slice(b"null"),
-        }
-        Ok(out)
-    }
-
-    fn visit_str<E>(self, v: &str) -> Result<Vec<u8>, E> {
-        let mut out = Vec::with_capacity(v.len() + 2);
-        push_json(&mut out, v);
-        Ok(out)
-    }
-
-    fn visit_unit<E>(self) -> Result<Vec<u8>, E> {
-        Ok(b"null".to_vec())
-    }
-
-    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<u8>, A::Error> {
-        let mut out = vec![b'['];
-        while let Some(item) = seq.next_element_seed(Canonical)? {
-            if out.len() > 1 {
-                out.push(b',');
-            }
-            out.extend_from_slice(&item);
-        }
-        out.push(b']');
-        Ok(out)
-    }
-
-    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Vec<u8>, A::Error> {
-        let mut entries: Vec<(String, Vec<u8>)> = Vec::new();
-        while let Some(key) = map.next_key::<String>()? {
-            if key == RAW_VALUE_KEY {
-                return Err(serde::de::Error::custom("left to serde_json::Value"));
-            }
-            let value = map.next_value_seed(Canonical)?;
-            entries.push((key, value));
-        }
-        // Sorted by key, stably: of a key given twice, the last stays last and is the one
-        // kept, as a `Value` map keeps it.
-        entries.sort_by(|a, b| a.0.cmp(&b.0));
-        let mut out = vec![b'{'];
-        for (i, (key, value)) in entries.iter().enumerate() {
-            if entries.get(i + 1).is_some_and(|next| next.0 == *key) {
-                continue;
-            }
-            if out.len() > 1 {
-                out.push(b',');
-            }
-            push_json(&mut out, key.as_str());
-            out.push(b':');
-            out.extend_from_slice(value);
-        }
-        out.push(b'}');
-        Ok(out)
-    }
-}
-
 impl Store {
     /// Opens `sqlite://PATH` (creating the file and its folder) or `postgres://…`.
     pub async fn connect(url: &str) -> Result<Store, StoreError> {
-        Ok(Store { backend: connect::open(url).await? })
+        let backend: Arc<dyn Backend> = if let Some(rest) = url.strip_prefix("sqlite:") {
+            Arc::new(sqlite::SqliteBackend::open(rest).await?)
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Arc::new(postgres::PgBackend::open(url).await?)
+        } else {
+            let scheme = url.split_once(':').map(|(s, _)| s).unwrap_or("");
+            return Err(StoreError::Url(format!("expected sqlite://PATH or postgres://…, not the scheme {scheme:?}")));
+        };
+        Ok(Store { backend })
     }
 
     /// Applies the backend's migrations (idempotent; several collectors may start at once
     /// on PostgreSQL: sqlx takes an advisory lock).
     pub async fn migrate(&self) -> Result<(), StoreError> {
-        connect::migrate(&self.backend).await
+        self.backend.migrate().await
     }
 
     /// Whether the database answers a `SELECT 1` (within 5 seconds).
     pub async fn ping(&self) -> bool {
-        let ping = async { on_pool!(self, |pool, _sql| sqlx::query("SELECT 1").execute(pool).await.is_ok()) };
-        tokio::time::timeout(std::time::Duration::from_secs(5), ping).await.unwrap_or(false)
+        tokio::time::timeout(std::time::Duration::from_secs(5), self.backend.ping()).await.unwrap_or(false)
     }
 
     /// `"sqlite"` or `"postgres"`.
     pub fn kind(&self) -> &'static str {
-        match self.backend {
-            Backend::Sqlite(_) => "sqlite",
-            Backend::Postgres(_) => "postgres",
-        }
+        self.backend.kind()
     }
 
     /// Closes the pool: waits for connections in use to come back, then closes them all
     /// (SQLite checkpoints its WAL on the last close).
     pub async fn close(&self) {
-        on_pool!(self, |pool, _sql| pool.close().await)
-    }
-}
-
-#[cfg(test)]
-mod canonical_tests {
-    use super::{canonical, canonical_streamed, canonical_text};
-    use rand::{Rng, SeedableRng};
-
-    fn both(text: &str) -> (Result<String, String>, Result<String, String>) {
-        let slow = serde_json::from_str::<serde_json::Value>(text).map(|v| canonical(&v)).map_err(|e| e.to_string());
-        (canonical_text(text).map_err(|e| e.to_string()), slow)
+        self.backend.close().await
     }
 
-    #[test]
-    fn canonical_text_is_canonical_of_the_value() {
-        let cases = [
-            r#"{"b": {"y": 1, "x": [1, {"d": 2, "c": null}]}, "a": "é"}"#,
-            "{ \"a\" : \"\\u00e9\",\n \"b\":{\"x\":[1,{\"c\":null,\"d\":2}],\"y\":1} }",
-            r#"{"qu\"ote": 1, "new\nline": true, "tab\t": "\u0000\u001f\u007f\u2028\ud83d\ude00"}"#,
-            r#"{"a": 1, "a": 2, "b": [], "c": {}, "a": 3}"#,
-            r#"[1, -1, 0, -0, 1.0, -0.0, 1e2, 1E-2, 12345678901234567890, -9223372036854775808, 1.7976931348623157e308, 5e-324, 0.1, 123.456e7]"#,
-            r#"{"$serde_json::private::RawValue": "[2, 1]"}"#,
-            r#"{"x": {"$serde_json::private::RawValue": "{\"b\":1,\"a\":2}"}}"#,
-            r#"{"z": 1, "$serde_json::private::RawValue": "x"}"#,
-            r#""just a string""#,
-            "true",
-            "null",
-            r#"{"k": "\ud800"}"#,
-            r#"{"k": 1e400}"#,
-            r#"{"a": 1} x"#,
-            r#"{"a": 1,}"#,
-            "",
-            &format!("{}{}", "[".repeat(200), "]".repeat(200)),
-            &format!("{}{}", "[".repeat(127), "]".repeat(127)),
-            &format!("{}1{}", "{\"a\":".repeat(130), "}".repeat(130)),
-        ];
-        for text in cases {
-            let (fast, slow) = both(text);
-            assert_eq!(fast, slow, "{text}");
-        }
-        // The usual case is written while parsing, not handed over.
-        assert!(canonical_streamed(cases[0]).is_some());
-        assert!(canonical_streamed(cases[3]).is_some());
-        assert!(canonical_streamed(cases[5]).is_none());
-    }
-
-    #[test]
-    fn canonical_text_matches_on_random_json() {
-        fn string(rng: &mut rand::rngs::StdRng) -> String {
-            const PIECES: &[&str] = &[
-                "a",
-                "b",
-                "é",
-                "\\\"",
-                "\\\\",
-                "\\n",
-                "\\u0000",
-                "\\u00e9",
-                "\\ud83d\\ude00",
-                "😀",
-                "\\/",
-                "\u{2028}",
-                " ",
-            ];
-            let n = rng.gen_range(0..4);
-            let mut s = String::from("\"");
-            for _ in 0..n {
-                s.push_str(PIECES[rng.gen_range(0..PIECES.len())]);
-            }
-            s.push('"');
-            s
-        }
-        fn value(rng: &mut rand::rngs::StdRng, depth: u32) -> String {
-            const NUMBERS: &[&str] = &[
-                "0",
-                "-0",
-                "1",
-                "-17",
-                "2.50",
-                "1e3",
-                "-1.5E-7",
-                "18446744073709551615",
-                "18446744073709551616",
-                "0.30000000000000004",
-            ];
-            let ws = |rng: &mut rand::rngs::StdRng| if rng.gen_bool(0.3) { " \n\t" } else { "" };
-            match rng.gen_range(0..if depth > 3 { 5 } else { 7 }) {
-                0 => "null".into(),
-                1 => if rng.gen_bool(0.5) { "true" } else { "false" }.into(),
-                2 | 3 => NUMBERS[rng.gen_range(0..NUMBERS.len())].into(),
-                4 => string(rng),
-                5 => {
-                    let items: Vec<String> = (0..rng.gen_range(0..4)).map(|_| value(rng, depth + 1)).collect();
-                    format!("[{}{}]", ws(rng), items.join(","))
-                }
-                _ => {
-                    let members: Vec<String> = (0..rng.gen_range(0..5))
-                        .map(|_| format!("{}{}:{}{}", string(rng), ws(rng), ws(rng), value(rng, depth + 1)))
-                        .collect();
-                    format!("{{{}{}}}", ws(rng), members.join(","))
-                }
-            }
-        }
-        let mut rng = rand::rngs::StdRng::seed_from_u64(7);
-        let mut streamed = 0;
-        for _ in 0..20_000 {
-            let text = value(&mut rng, 0);
-            let (fast, slow) = both(&text);
-            assert_eq!(fast, slow, "{text}");
-            streamed += usize::from(canonical_streamed(&text).is_some());
-        }
-        assert!(streamed > 19_000, "{streamed}");
+    /// The right to forward, if no other collector holds it now (see [`ForwarderLease`]).
+    pub async fn try_forwarder_lease(&self, database_url: &str) -> Result<Option<ForwarderLease>, StoreError> {
+        self.backend.try_forwarder_lease(database_url).await
     }
 }
