@@ -28,4 +28,27 @@ if [ -n "$hits" ]; then
   fail=1
 fi
 [ $fail = 0 ] && echo "layers: core <- web, ui <- app; no upward imports; ui uses no browser bindings"
+
+# The collector's modules, top to bottom (collector/src/lib.rs): each imports only modules
+# below it, so there is no import circle.
+collector=(app http page filters writer upkeep tokens settings cli store webhook insights)
+for i in "${!collector[@]}"; do
+  module=${collector[$i]}
+  above=$(IFS='|'; echo "${collector[*]:0:$i}")
+  [ -z "$above" ] && continue
+  files=$(ls "collector/src/$module.rs" 2>/dev/null; find "collector/src/$module" -name '*.rs' 2>/dev/null)
+  hits=$(grep -nE "crate::($above)\b|crate::\{[^}]*\b($above)\b" $files /dev/null | grep -vE ':\s*//' || true)
+  if [ -n "$hits" ]; then
+    echo "layers: collector/src/$module must not import a module above it ($above):"
+    echo "$hits"
+    fail=1
+  fi
+done
+for module in $(sed -n 's/^pub mod \([a-z_]*\);$/\1/p' collector/src/lib.rs); do
+  if [[ ! " ${collector[*]} " =~ " $module " ]]; then
+    echo "layers: collector/src/lib.rs has a module ($module) that scripts/check-layers.sh does not place"
+    fail=1
+  fi
+done
+[ $fail = 0 ] && echo "layers: the collector's modules import downwards only: ${collector[*]}"
 exit $fail

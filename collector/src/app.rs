@@ -3,14 +3,14 @@
 //! under its lease, the upkeep, the limiters' sweeps), all on one task tracker under one
 //! cancellation token; [`Collector::stop`] cancels them and waits for each to finish what
 //! it holds. `serve` puts the collector's router behind the accept loop until SIGTERM or
-//! SIGINT; the tests start a `Collector` in process.
+//! SIGINT; the tests start a `Collector` in process. The forwarder runs in the one
+//! collector that holds the store's forwarder lease (`forward_while_leader`).
 
 use crate::cli::{Command, MintArgs};
 use crate::http::limits::Limiter;
 use crate::http::{self, AppState};
 use crate::settings::{Settings, SettingsError, TokenSecret};
 use crate::store::{Store, StoreError};
-use crate::webhook::leader::forward_while_leader;
 use crate::webhook::worker::SetupError;
 use crate::webhook::Forwarder;
 use crate::writer::Writer;
@@ -22,6 +22,9 @@ use tokio::net::TcpListener;
 use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
+
+/// How often a collector without the forwarder lease asks for it again.
+const LEASE_RETRY: std::time::Duration = std::time::Duration::from_secs(15);
 
 /// Why a command failed; the causes follow through [`std::error::Error::source`].
 #[derive(Debug, thiserror::Error)]
@@ -184,6 +187,37 @@ impl Collector {
         drop(self.router);
         self.store.close().await;
     }
+}
+
+/// Waits for the forwarder lease on `database` (one collector at a time forwards on a
+/// shared PostgreSQL; always granted on SQLite), then runs `forwarder` under it until
+/// `stop`. A collector without the lease asks again every 15 seconds, so it takes over
+/// when the forwarding one stops.
+async fn forward_while_leader(
+    store: Store,
+    database: String,
+    forwarder: Forwarder<Store>,
+    wake: Arc<Notify>,
+    stop: CancellationToken,
+) {
+    let mut said = false;
+    let lease = loop {
+        match store.try_forwarder_lease(&database).await {
+            Ok(Some(lease)) => break lease,
+            Ok(None) if !said => {
+                tracing::info!("another collector forwards the webhooks; this one takes over if it stops");
+                said = true;
+            }
+            Ok(None) => {}
+            Err(e) => tracing::warn!(error = %e, "cannot tell which collector forwards the webhooks"),
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(LEASE_RETRY) => {}
+            _ = stop.cancelled() => return,
+        }
+    };
+    forwarder.run(wake, stop).await;
+    drop(lease);
 }
 
 /// SIGTERM or SIGINT.

@@ -1,21 +1,24 @@
 //! `cancel-flow-collector` as a library: the binary (`main.rs`) only reads the command
 //! line and reports failures; the tests drive the same code in process.
 //!
-//! The crate's map (imports run down this list, never up):
+//! The crate's map, top to bottom: a module imports only modules below it, never one
+//! above (`scripts/check-layers.sh` checks it, so there is no import circle):
 //! - `app`: starting and stopping a collector: the store, the writer, the background tasks
-//!   (under one cancellation token and one task tracker) and the router; `serve`,
-//!   `migrate`, `mint-token`.
-//! - `settings`: the command line's flags checked into what `serve` runs with (the token
-//!   policy, the admin key, the webhook), each refusal naming its flag. `cli` holds the
-//!   flags themselves.
+//!   (under one cancellation token and one task tracker; the forwarder under the store's
+//!   lease) and the router; `serve`, `migrate`, `mint-token`.
 //! - `http`: the routes, the access extractors, the answers to every error, the accept loop.
-//! - `page`: the insights pages' HTML (maud); `filters`: the query filters both the API and
-//!   the pages take.
+//! - `page`: the insights pages' HTML (maud).
+//! - `filters`: the query filters both the API and the pages take.
 //! - `writer`: group commit in front of the store.
-//! - `webhook`: Standard Webhooks forwarding (signature, backoff, the worker, the lease).
 //! - `upkeep`: counting older outcomes at start, erasing comments past the retention.
-//! - `tokens`: session tokens (HS256 JWTs).
-//! - `store`: the database (SQLite or PostgreSQL), one file per database for its SQL.
+//! - `tokens`: session tokens (HS256 JWTs) and the token policy's check.
+//! - `settings`: the command line's flags checked into what `serve` runs with (the token
+//!   policy, the admin key, the webhook), each refusal naming its flag.
+//! - `cli`: the flags themselves (clap).
+//! - `store`: the database (SQLite or PostgreSQL) behind one `Backend` trait, one file per
+//!   database for its SQL; it implements the webhook queue.
+//! - `webhook`: Standard Webhooks forwarding (signature, backoff, the worker, and the
+//!   queue trait the store implements).
 //! - `insights`: the pure figures (what each outcome counts, the sums), no I/O.
 
 pub mod app;

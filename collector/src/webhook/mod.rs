@@ -3,12 +3,11 @@
 //!
 //! - [`signature`]: the `whsec_` secret, the `v1,` signature and the `outcome.created` body.
 //! - [`backoff`]: the retry schedule (pure).
-//! - [`queue`]: what the forwarder needs from the store ([`DeliveryQueue`]).
+//! - [`queue`]: what the forwarder needs from the store ([`DeliveryQueue`]; the store
+//!   implements it, this module never imports the store).
 //! - [`worker`]: the task that sends, one delivery at a time ([`Forwarder`]).
-//! - [`leader`]: running the worker in the one collector that holds the forwarder lease.
 
 pub mod backoff;
-pub mod leader;
 pub mod queue;
 pub mod signature;
 pub mod worker;

@@ -1,7 +1,6 @@
 //! What the forwarder needs from the store: the pending deliveries and a way to record each
-//! attempt's result. The trait mirrors the store's delivery methods one for one (same names,
-//! same arguments), so the store implements it by delegating; the forwarder's tests use an
-//! in-memory implementation. Decoupled this way, the worker is written and tested without a
+//! attempt's result. The store implements it (its delivery methods are this trait's); the
+//! forwarder's tests use an in-memory implementation. Decoupled this way, the worker is written and tested without a
 //! database, and the store does not depend on the forwarder.
 //!
 //! Meaning of the calls, as the worker uses them:

@@ -5,7 +5,7 @@
 //! - `410 Gone`: forwarding stops until the process restarts. Nothing is recorded: that
 //!   delivery and every later one stay pending and go out after the restart. Logged once.
 //! - anything else (another status, a redirect, no answer within 15 s, a refused
-//!   connection): retried with [`backoff`](super::backoff), or marked failed once the next
+//!   connection): retried with [`super::backoff`], or marked failed once the next
 //!   attempt would fall more than 3 days after the first.
 //!
 //! Order and failures: a failed delivery is rescheduled and the pass goes on with the later
