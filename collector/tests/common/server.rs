@@ -143,14 +143,7 @@ impl Server {
 
     /// Posts `outcome` unsigned as the widget would; returns the status and the answer's text.
     pub async fn post_outcome(&self, outcome: &serde_json::Value) -> (reqwest::StatusCode, String) {
-        let r = reqwest::Client::new()
-            .post(self.url("/v1/outcomes"))
-            .header("content-type", "application/json")
-            .body(outcome.to_string())
-            .send()
-            .await
-            .expect("an answer");
-        (r.status(), r.text().await.unwrap_or_default())
+        post_outcome(&self.base, outcome).await
     }
 
     /// Stops it with SIGKILL (nothing flushed, nothing finished).
@@ -173,6 +166,19 @@ impl Drop for Server {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// Posts `outcome` unsigned to the collector at `base` as the widget would; returns the
+/// status and the answer's text.
+pub async fn post_outcome(base: &str, outcome: &serde_json::Value) -> (reqwest::StatusCode, String) {
+    let r = reqwest::Client::new()
+        .post(format!("{base}/v1/outcomes"))
+        .header("content-type", "application/json")
+        .body(outcome.to_string())
+        .send()
+        .await
+        .expect("an answer");
+    (r.status(), r.text().await.unwrap_or_default())
 }
 
 /// Waits until `f` is true (polling), or panics after `ms`.
