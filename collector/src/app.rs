@@ -153,11 +153,6 @@ impl Collector {
         self.router.clone()
     }
 
-    /// The store it writes to.
-    pub fn store(&self) -> &Store {
-        &self.store
-    }
-
     /// Logs what an operator should know once it is listening.
     fn report_start(&self) {
         if let crate::settings::TokenPolicy::Unsigned { .. } = self.settings.tokens {

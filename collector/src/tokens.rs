@@ -60,13 +60,12 @@ pub fn authorise(
     decided_at: i64,
     now: i64,
 ) -> Result<(), TokenError> {
-    let check = match (policy, token) {
-        (TokenPolicy::Signed { secret, grace }, Some(token)) => (secret, *grace, token),
-        (TokenPolicy::Signed { .. }, None) => return Err(TokenError::Missing),
-        (TokenPolicy::Unsigned { check: Some((secret, grace)) }, Some(token)) => (secret, *grace, token),
-        (TokenPolicy::Unsigned { .. }, _) => return Ok(()),
+    let (secret, grace) = match policy {
+        TokenPolicy::Signed { secret, grace } => (secret, *grace),
+        TokenPolicy::Unsigned { check: Some((secret, grace)) } if token.is_some() => (secret, *grace),
+        TokenPolicy::Unsigned { .. } => return Ok(()),
     };
-    let (secret, grace, token) = check;
+    let token = token.ok_or(TokenError::Missing)?;
     verify(secret.bytes(), token, outcome, decided_at, now, grace).map(|_| ())
 }
 

@@ -4,7 +4,7 @@
 //! logged here, with its causes, and answered 503.
 
 use crate::filters::FilterError;
-use crate::store::StoreError;
+use crate::store::{redact_urls, StoreError};
 use crate::tokens::TokenError;
 use crate::writer::WriteError;
 use axum::http::{header, HeaderValue, StatusCode};
@@ -110,17 +110,39 @@ impl IntoResponse for ApiError {
     }
 }
 
-/// An error and each of its causes, joined by `: `.
+/// An error and each of its causes, joined by `: `, with every database URL's password
+/// redacted (a driver's own text can quote one). A cause already said by the text before
+/// it (a `StoreError` repeats its driver's words) is not said again.
 pub fn causes(error: &dyn std::error::Error) -> String {
-    let mut text = error.to_string();
+    let mut text = redact_urls(&error.to_string());
     let mut next = error.source();
     while let Some(cause) = next {
-        let cause_text = cause.to_string();
-        if !text.ends_with(&cause_text) {
+        let cause_text = redact_urls(&cause.to_string());
+        if !text.contains(&cause_text) {
             text.push_str(": ");
             text.push_str(&cause_text);
         }
         next = cause.source();
     }
     text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::causes;
+
+    #[derive(Debug, thiserror::Error)]
+    #[error("database")]
+    struct Outer(#[source] std::io::Error);
+
+    #[test]
+    fn causes_are_joined_once_and_redacted() {
+        let inner = std::io::Error::other("cannot reach postgres://shop:hunter2@db.example/cf");
+        assert_eq!(causes(&Outer(inner)), "database: cannot reach postgres://shop:***@db.example/cf");
+        let said = std::io::Error::other("refused");
+        #[derive(Debug, thiserror::Error)]
+        #[error("unavailable: {0}")]
+        struct Repeats(#[source] std::io::Error);
+        assert_eq!(causes(&Repeats(said)), "unavailable: refused", "not said twice");
+    }
 }

@@ -36,6 +36,7 @@ mod types;
 mod values;
 
 pub use canonical::{canonical, canonical_text};
+pub(crate) use error::redact_urls;
 pub use error::{Cause, StoreError};
 pub use lease::ForwarderLease;
 pub use types::{Comment, CommentPage, DeliveryCounts, ExportFilter, Insert, KeepInTouch, NewOutcome, StoredOutcome};
