@@ -20,10 +20,13 @@
 //! - `webhook`: Standard Webhooks forwarding (signature, backoff, the worker, and the
 //!   queue trait the store implements).
 //! - `insights`: the pure figures (what each outcome counts, the sums), no I/O.
+//! - `flows`: served flows, pure: the flow document, rules, patches, facts, eligibility,
+//!   the experiment's assignment, the config resolved for one customer; no I/O.
 
 pub mod app;
 pub mod cli;
 pub mod filters;
+pub mod flows;
 pub mod http;
 pub mod insights;
 pub mod page;
