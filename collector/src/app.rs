@@ -9,6 +9,7 @@
 use crate::cli::{Command, MintArgs};
 use crate::http::limits::Limiter;
 use crate::http::{self, AppState};
+use crate::serving::FlowServer;
 use crate::settings::{Settings, SettingsError, TokenSecret};
 use crate::store::{Store, StoreError};
 use crate::webhook::worker::SetupError;
@@ -76,7 +77,10 @@ pub async fn run(command: Command) -> Result<(), AppError> {
 fn mint(m: &MintArgs) -> Result<String, SettingsError> {
     let secret = TokenSecret::parse(&m.token_secret)?;
     let now = time::OffsetDateTime::now_utc().unix_timestamp();
-    let claims = tokens::claims_for(&m.customer, m.subscription.as_deref(), m.flow.as_deref(), m.ttl, now);
+    let mut claims = tokens::claims_for(&m.customer, m.subscription.as_deref(), m.flow.as_deref(), m.ttl, now);
+    if !m.attrs.is_empty() {
+        claims.attrs = Some(m.attrs.iter().cloned().collect());
+    }
     Ok(tokens::mint(secret.bytes(), &claims))
 }
 
@@ -143,6 +147,7 @@ impl Collector {
             admin_key: settings.admin_key.clone(),
             outcome_limit,
             sign_in_limit,
+            flows: FlowServer::new(),
         });
         let router = http::router(state, &settings.cors_origins);
         Ok(Collector { store, router, settings, stop, tasks })

@@ -90,6 +90,25 @@ pub struct MintArgs {
     /// How long the token is valid.
     #[arg(long, default_value = "10m", value_parser = duration)]
     pub ttl: Duration,
+    /// An attribute for a served flow's rules, `key=value` (repeatable): the value is read
+    /// as JSON when it is a number, `true`, `false` or `null`, else kept as text
+    /// (`--attr plan=annual --attr tenure_days=400`).
+    #[arg(long = "attr", value_parser = attribute)]
+    pub attrs: Vec<(String, serde_json::Value)>,
+}
+
+/// `key=value`, the value a JSON number, boolean or null, else text.
+pub fn attribute(s: &str) -> Result<(String, serde_json::Value), String> {
+    let (key, value) = s.split_once('=').ok_or_else(|| format!("\"{s}\" is not key=value"))?;
+    let key = key.trim();
+    if key.is_empty() {
+        return Err(format!("\"{s}\" has no key before ="));
+    }
+    let value = match serde_json::from_str::<serde_json::Value>(value) {
+        Ok(v @ (serde_json::Value::Number(_) | serde_json::Value::Bool(_) | serde_json::Value::Null)) => v,
+        _ => serde_json::Value::String(value.to_string()),
+    };
+    Ok((key.to_string(), value))
 }
 
 /// `500ms`, `30s`, `10m`, `24h`, `7d`.

@@ -7,6 +7,8 @@
 //!   (under one cancellation token and one task tracker; the forwarder under the store's
 //!   lease) and the router; `serve`, `migrate`, `mint-token`.
 //! - `http`: the routes, the access extractors, the answers to every error, the accept loop.
+//! - `serving`: serving flows: each flow's latest version cached (re-checked every second),
+//!   the config for one customer (history facts, experiment group, resolution).
 //! - `page`: the insights pages' HTML (maud).
 //! - `filters`: the query filters both the API and the pages take.
 //! - `writer`: group commit in front of the store.
@@ -30,6 +32,7 @@ pub mod flows;
 pub mod http;
 pub mod insights;
 pub mod page;
+pub mod serving;
 pub mod settings;
 pub mod store;
 pub mod tokens;

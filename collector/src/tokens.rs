@@ -7,6 +7,7 @@ use crate::settings::TokenPolicy;
 use cancel_flow::core::outcome::Outcome;
 use jsonwebtoken::{decode, encode, Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
 use std::time::Duration;
 
 /// The claims cancel-flow reads.
@@ -25,7 +26,14 @@ pub struct Claims {
     /// Issued at, Unix seconds.
     #[serde(default)]
     pub iat: Option<i64>,
+    /// What the shop's server vouches for about the customer (plan, tenure, country, …):
+    /// the facts `attrs.*` of a served flow's rules (COLLECTOR.md section 7).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attrs: Option<Map<String, Value>>,
 }
+
+/// Most keys in a token's `attrs`.
+pub const MAX_ATTRS: usize = 32;
 
 /// Why a token was refused. The messages never include the token.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -48,6 +56,10 @@ pub enum TokenError {
     /// `flow_id` is another flow.
     #[error("Authorization: the token is for another flow")]
     OtherFlow,
+    /// A claim a served config cannot use (`sub` blank or over 200 bytes, `attrs` not an
+    /// object of at most 32 keys with plain values).
+    #[error("Authorization: the token's {0}")]
+    Claim(String),
 }
 
 /// Whether `policy` lets `outcome` in with the bearer token `token` (if any came):
@@ -82,7 +94,72 @@ pub fn claims_for(customer: &str, subscription: Option<&str>, flow: Option<&str>
         flow_id: flow.map(str::to_string),
         exp: now + ttl.as_secs() as i64,
         iat: Some(now),
+        attrs: None,
     }
+}
+
+/// Checks the token of a config request (`GET /v1/flows/<flow_id>/config`): HS256 with
+/// this secret, not expired (no grace: the config is for now), for this flow when it names
+/// one, and `attrs` an object of at most 32 keys whose values are strings, numbers,
+/// booleans or null.
+pub fn verify_for_flow(secret: &[u8], token: &str, flow_id: &str, now: i64) -> Result<Claims, TokenError> {
+    let claims = decode_claims(Some(secret), token)?;
+    if now >= claims.exp {
+        return Err(TokenError::Expired);
+    }
+    if claims.flow_id.as_ref().is_some_and(|f| f != flow_id) {
+        return Err(TokenError::OtherFlow);
+    }
+    check_claims(&claims)?;
+    Ok(claims)
+}
+
+/// The claims of a token read without checking its signature: only for a collector
+/// started with `--allow-unsigned` and no secret (development), which has no key to check
+/// one with. Expiry, the flow and `attrs` are still checked.
+pub fn read_unverified_for_flow(token: &str, flow_id: &str, now: i64) -> Result<Claims, TokenError> {
+    let claims = decode_claims(None, token)?;
+    if now >= claims.exp {
+        return Err(TokenError::Expired);
+    }
+    if claims.flow_id.as_ref().is_some_and(|f| f != flow_id) {
+        return Err(TokenError::OtherFlow);
+    }
+    check_claims(&claims)?;
+    Ok(claims)
+}
+
+/// The claims a served config is built from: `sub` becomes `customer.id`, which the
+/// widget reads only when it is not blank and at most 200 bytes.
+fn check_claims(claims: &Claims) -> Result<(), TokenError> {
+    if claims.sub.trim().is_empty() || claims.sub.len() > 200 {
+        return Err(TokenError::Claim("sub: must be a customer id of 1 to 200 bytes".into()));
+    }
+    let Some(attrs) = &claims.attrs else { return Ok(()) };
+    if attrs.len() > MAX_ATTRS {
+        return Err(TokenError::Claim(format!("attrs: has {} keys; at most {MAX_ATTRS}", attrs.len())));
+    }
+    match attrs.iter().find(|(_, v)| v.is_array() || v.is_object()) {
+        Some((key, _)) => Err(TokenError::Claim(format!("attrs.{key}: must be a string, number, boolean or null"))),
+        None => Ok(()),
+    }
+}
+
+/// HS256 claims with `exp` and `sub`, checked with `secret` when one is given.
+fn decode_claims(secret: Option<&[u8]>, token: &str) -> Result<Claims, TokenError> {
+    let mut validation = Validation::new(Algorithm::HS256);
+    validation.algorithms = vec![Algorithm::HS256];
+    validation.validate_exp = false; // judged by the caller
+    validation.leeway = 0;
+    validation.set_required_spec_claims(&["exp", "sub"]);
+    let key = match secret {
+        Some(secret) => DecodingKey::from_secret(secret),
+        None => {
+            validation.insecure_disable_signature_validation();
+            DecodingKey::from_secret(&[])
+        }
+    };
+    decode::<Claims>(token, &key, &validation).map(|data| data.claims).map_err(|_| TokenError::Invalid)
 }
 
 /// Checks a token against the outcome it comes with. `decided_at` is the outcome's
@@ -95,14 +172,8 @@ pub fn verify(
     now: i64,
     grace: Duration,
 ) -> Result<Claims, TokenError> {
-    let mut validation = Validation::new(Algorithm::HS256);
-    validation.algorithms = vec![Algorithm::HS256];
-    validation.validate_exp = false; // expiry is judged below, with the grace period
-    validation.leeway = 0;
-    validation.set_required_spec_claims(&["exp", "sub"]);
-    let claims = decode::<Claims>(token, &DecodingKey::from_secret(secret), &validation)
-        .map_err(|_| TokenError::Invalid)?
-        .claims;
+    // Expiry is judged here, with the grace period.
+    let claims = decode_claims(Some(secret), token)?;
     let in_time = now < claims.exp || (decided_at < claims.exp && now - claims.exp < grace.as_secs() as i64);
     if !in_time {
         return Err(TokenError::Expired);

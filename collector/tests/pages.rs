@@ -257,6 +257,15 @@ fn the_overview_says_who_stayed_and_comments_show_as_text() {
                 outcome(4, 22, cancelled, Some(("moving", "<script>alert(1)</script>"))),
                 outcome(5, 22, json!({ "type": "abandoned" }), None),
             ];
+            // The served flow names its reasons (a preset's English label fills in the rest).
+            let flow = json!({ "schema": "cancel-flow/flow@1", "config": {
+                "schema": "cancel-flow/config@1", "flow_id": "meal-box", "endpoint": "/api/outcomes",
+                "plan": { "id": "family", "name": "Family box" },
+                "survey": { "reasons": [ { "id": "too_much_food", "label": { "hu": "Túl sok", "en": "More food than we eat" } },
+                                         { "preset": "moving" } ] },
+                "fallback": { "email": "help@shop.example" } } });
+            let put = client().put(s.url("/v1/flows/meal-box")).bearer_auth(KEY).json(&flow).send().await.unwrap();
+            assert_eq!(put.status(), StatusCode::CREATED);
             for o in &outcomes {
                 let (status, text) = s.post_outcome(o).await;
                 assert_eq!(status, StatusCode::CREATED, "{text}");
@@ -272,6 +281,8 @@ fn the_overview_says_who_stayed_and_comments_show_as_text() {
             );
             assert!(html.contains(r#"role="img""#) && html.contains("<title id=\"days-title\">"));
             assert_eq!(html.matches(r#"<g class="day">"#).count(), 3, "one bar per day");
+            assert!(html.contains(r#"<span class="bar-label">More food than we eat</span>"#), "reasons by their labels");
+            assert!(html.contains("<h3>I am moving where it is not offered</h3>"));
             assert!(html.contains("1 person who cancelled asked to hear about improvements."));
             assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), "the keep-in-touch comment as text");
 
@@ -281,7 +292,11 @@ fn the_overview_says_who_stayed_and_comments_show_as_text() {
             assert!(!html.contains("<script>") && !html.contains("<b>x"));
             let newest = html.find("alert(1)").unwrap();
             assert!(newest < html.find("Lovely").unwrap(), "newest first");
-            assert!(html.contains(r#"<option value="moving">moving</option>"#), "the reason select");
+            assert!(
+                html.contains(r#"<option value="moving">I am moving where it is not offered</option>"#),
+                "the reason select names each reason by its label"
+            );
+            assert!(html.contains("More food than we eat"), "the flow's label beside each comment");
 
             let (_, _, html) = get(&s, "/insights/comments?reason_id=too_much_food", Some(&c)).await;
             assert!(html.contains("2 comments") && !html.contains("alert(1)"), "{db:?}");

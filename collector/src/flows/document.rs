@@ -7,7 +7,7 @@ use super::error::{kind, FlowError};
 use super::experiment::Experiment;
 use super::facts::Eligibility;
 use super::logic::When;
-use super::patch::merge_patch;
+use super::patch::patch_config;
 use super::widget::{self, PLACEHOLDER_CUSTOMER};
 use serde_json::Value;
 
@@ -207,7 +207,7 @@ fn read_rules(flow_id: &str, base: &Value, test: bool, v: Option<&Value>) -> Res
 /// counts by). `Err` is `path: problem` within the config.
 fn check_patched(flow_id: &str, base: &Value, test: bool, patch: &Value) -> Result<(), String> {
     let mut config = base.clone();
-    merge_patch(&mut config, patch);
+    patch_config(&mut config, patch);
     widget::set_customer(&mut config, PLACEHOLDER_CUSTOMER, None);
     if let Some(Value::String(id)) = config.get("flow_id") {
         if id != flow_id {

@@ -30,5 +30,5 @@ pub use error::FlowError;
 pub use experiment::{Experiment, Variant, MAX_VARIANTS};
 pub use facts::{whole_days, Eligibility, Facts, History};
 pub use logic::is_fact;
-pub use patch::{merge_patch, remove_all_offers, remove_offer};
+pub use patch::{merge_patch, patch_config, remove_all_offers, remove_offer};
 pub use resolve::{resolve, Resolved};

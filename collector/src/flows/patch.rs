@@ -12,6 +12,25 @@ pub fn merge_patch(target: &mut Value, patch: &Value) {
     json_patch::merge(target, patch);
 }
 
+/// Applies a rule's or a variant's `patch` to a config: RFC 7396, and an offer section the
+/// patch removes also leaves every reason's `offers` list (the contract's own example,
+/// `{"offers": {"discount": null}}` for annual plans, then works whatever the reasons
+/// list; a reason whose offers are all gone goes straight to confirm).
+pub fn patch_config(config: &mut Value, patch: &Value) {
+    let before = offer_keys(config);
+    merge_patch(config, patch);
+    let after = offer_keys(config);
+    let gone: Vec<String> = before.into_iter().filter(|k| !after.contains(k)).collect();
+    if !gone.is_empty() {
+        prune_reasons(config, |k| gone.iter().any(|g| g == k));
+    }
+}
+
+/// The keys of a config's `offers`.
+fn offer_keys(config: &Value) -> Vec<String> {
+    config.get("offers").and_then(Value::as_object).map(|o| o.keys().cloned().collect()).unwrap_or_default()
+}
+
 /// Removes `offers.<kind>` (`pause`, `discount`, …) and the name `kind` from every
 /// reason's `offers` list. A config that is not an object is left as it is.
 pub fn remove_offer(config: &mut Value, kind: &str) {
@@ -43,6 +62,23 @@ fn prune_reasons(config: &mut Value, gone: impl Fn(&str) -> bool) {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn a_patch_that_removes_an_offer_takes_its_name_out_of_the_reasons() {
+        let mut config = json!({
+            "survey": { "reasons": [ { "id": "a", "offers": ["discount", "pause"] }, { "id": "b", "offers": ["discount"] }, { "id": "c" } ] },
+            "offers": { "pause": {}, "discount": {} }
+        });
+        patch_config(&mut config, &json!({ "offers": { "discount": null } }));
+        assert_eq!(config["survey"]["reasons"][0]["offers"], json!(["pause"]));
+        assert_eq!(config["survey"]["reasons"][1]["offers"], json!([]));
+        assert!(config["survey"]["reasons"][2].get("offers").is_none(), "every offer still means every offer");
+        // A name the patch did not remove stays, for the reader to judge.
+        let mut config =
+            json!({ "survey": { "reasons": [ { "id": "a", "offers": ["links"] } ] }, "offers": { "pause": {} } });
+        patch_config(&mut config, &json!({ "offers": { "pause": { "options": [] } } }));
+        assert_eq!(config["survey"]["reasons"][0]["offers"], json!(["links"]));
+    }
 
     /// RFC 7396, appendix A: every example, in its order.
     #[test]

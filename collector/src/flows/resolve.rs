@@ -7,7 +7,7 @@ use super::assignment::Group;
 use super::document::FlowDocument;
 use super::facts::Facts;
 use super::logic;
-use super::patch::{merge_patch, remove_all_offers, remove_offer};
+use super::patch::{patch_config, remove_all_offers, remove_offer};
 use super::widget;
 use serde_json::{json, Value};
 
@@ -53,10 +53,10 @@ pub fn resolve(flow: &FlowDocument, version: u32, facts: &Facts, group: Option<&
     let build = |rules: &[usize]| {
         let mut config = flow.base.clone();
         for &i in rules {
-            merge_patch(&mut config, &flow.rules[i].patch);
+            patch_config(&mut config, &flow.rules[i].patch);
         }
         if let Some(p) = variant_patch {
-            merge_patch(&mut config, p);
+            patch_config(&mut config, p);
         }
         widget::set_customer(&mut config, &facts.customer_id, facts.subscription_id.as_deref());
         config

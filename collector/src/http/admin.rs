@@ -31,6 +31,7 @@ pub async fn erase_customer(
         .erase_customer(&customer_id)
         .await
         .map_err(ApiError::unavailable("the database is unavailable; nothing was erased"))?;
+    state.flows.forget_customer(&customer_id);
     Ok((StatusCode::OK, Json(serde_json::json!({ "deleted": deleted }))).into_response())
 }
 

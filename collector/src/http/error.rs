@@ -32,6 +32,20 @@ pub enum ApiError {
     /// No such route here (the admin routes without an admin key).
     #[error("not found")]
     NotFound,
+    /// No such flow (or version of one): the message says which.
+    #[error("{0}")]
+    Missing(String),
+    /// A flow reuses an experiment id with another design (COLLECTOR.md section 8).
+    #[error(
+        "experiment.id: {experiment_id} was first run by flow {flow_id} with another design; an experiment's \
+        holdout, variants, weights and patches are fixed for its life: give a new design a new id"
+    )]
+    DesignChanged {
+        /// The experiment's id.
+        experiment_id: String,
+        /// The flow that first ran it.
+        flow_id: String,
+    },
     /// The id was stored before with another body.
     #[error("id: {0} was stored before with a different body")]
     Conflict(String),
@@ -63,8 +77,8 @@ impl ApiError {
             ApiError::BadRequest(_) | ApiError::NotStored(WriteError::Rejected) => StatusCode::BAD_REQUEST,
             ApiError::NotJson => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::Token(_) | ApiError::AdminKeyRequired => StatusCode::UNAUTHORIZED,
-            ApiError::NotFound => StatusCode::NOT_FOUND,
-            ApiError::Conflict(_) => StatusCode::CONFLICT,
+            ApiError::NotFound | ApiError::Missing(_) => StatusCode::NOT_FOUND,
+            ApiError::Conflict(_) | ApiError::DesignChanged { .. } => StatusCode::CONFLICT,
             ApiError::RateLimited(_) => StatusCode::TOO_MANY_REQUESTS,
             ApiError::NotStored(_) | ApiError::Unavailable { .. } => StatusCode::SERVICE_UNAVAILABLE,
         }

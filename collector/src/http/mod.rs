@@ -1,15 +1,17 @@
-//! The HTTP surface (COLLECTOR.md sections 2 and 6): the router, the state each handler
+//! The HTTP surface (COLLECTOR.md sections 2, 6 and 7): the router, the state each handler
 //! is given, and the layers around them (CORS, body limit, timeouts, tracing).
 
 pub mod access;
 pub mod admin;
 pub mod error;
+pub mod flows;
 pub mod limits;
 pub mod outcomes;
 pub mod pages;
 pub mod serve;
 pub mod session;
 
+use crate::serving::FlowServer;
 use crate::settings::{AdminKey, TokenPolicy};
 use crate::store::Store;
 use crate::writer::Writer;
@@ -42,13 +44,15 @@ pub struct AppState {
     pub outcome_limit: Option<limits::Limiter>,
     /// The wrong sign-in keys' budget per address.
     pub sign_in_limit: limits::Limiter,
+    /// The served flows' cache and the experiment groups recorded.
+    pub flows: FlowServer,
 }
 
 /// The whole application.
 pub fn router(state: Arc<AppState>, cors_origins: &[String]) -> Router {
     let origins = cors_origins.iter().filter_map(|o| o.trim().parse().ok()).collect::<Vec<_>>();
     let cors = CorsLayer::new()
-        .allow_origin(AllowOrigin::list(origins))
+        .allow_origin(AllowOrigin::list(origins.clone()))
         .allow_methods([Method::POST])
         .allow_headers([header::CONTENT_TYPE, header::AUTHORIZATION, "idempotency-key".parse().unwrap()])
         .max_age(Duration::from_secs(600));
@@ -56,6 +60,22 @@ pub fn router(state: Arc<AppState>, cors_origins: &[String]) -> Router {
         .route("/v1/outcomes", post(outcomes::receive))
         .layer(cors)
         .layer(axum::middleware::map_response(limits::cors_finish));
+    // A served config is read from the shop's pages, with the customer's token.
+    let config_cors = CorsLayer::new()
+        .allow_origin(AllowOrigin::list(origins.clone()))
+        .allow_methods([Method::GET])
+        .allow_headers([header::AUTHORIZATION])
+        .max_age(Duration::from_secs(600));
+    let served = Router::new()
+        .route("/v1/flows/{flow_id}/config", get(flows::config))
+        .layer(config_cors)
+        .layer(axum::middleware::map_response(limits::cors_finish));
+    let flow_admin = Router::new()
+        .route("/v1/flows", get(flows::list))
+        .route("/v1/flows/{flow_id}", get(flows::latest).put(flows::put))
+        .route("/v1/flows/{flow_id}/versions", get(flows::versions))
+        .route("/v1/flows/{flow_id}/versions/{version}", get(flows::version))
+        .layer(DefaultBodyLimit::max(flows::MAX_FLOW_BYTES));
     let admin = Router::new()
         .route("/v1/outcomes.csv", get(admin::outcomes_csv))
         .route("/v1/keep-in-touch.csv", get(admin::keep_in_touch_csv))
@@ -70,6 +90,8 @@ pub fn router(state: Arc<AppState>, cors_origins: &[String]) -> Router {
         .route("/insights/style.css", get(pages::stylesheet));
     Router::new()
         .merge(outcomes)
+        .merge(served)
+        .merge(flow_admin)
         .merge(admin)
         .merge(pages)
         .route("/healthz", get(healthz))

@@ -8,9 +8,10 @@
 use super::access::{ClientIp, SignedIn};
 use super::{session, AppState};
 use crate::filters::FilterError;
+use crate::page::labels::Labels;
 use crate::page::{self, Params};
 use crate::settings::AdminKey;
-use crate::store::{ExportFilter, StoreError};
+use crate::store::{ExportFilter, Store, StoreError};
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{FromRequestParts, Query, State};
 use axum::http::request::Parts;
@@ -160,12 +161,13 @@ pub async fn overview(
     InsightsPage { params, filter }: InsightsPage,
 ) -> Result<Response, PageError> {
     let store = &state.store;
-    let (figures, flows, latest) = tokio::try_join!(
+    let (figures, flows, latest, labels) = tokio::try_join!(
         store.insights(&filter),
         store.flow_ids(),
-        store.keep_in_touch_recent(&filter, page::overview::KEEP_IN_TOUCH_SHOWN)
+        store.keep_in_touch_recent(&filter, page::overview::KEEP_IN_TOUCH_SHOWN),
+        reason_labels(store, params.flow_id.as_deref())
     )?;
-    Ok(html(StatusCode::OK, page::overview::page(&figures, &flows, &latest, &params)))
+    Ok(html(StatusCode::OK, page::overview::page(&figures, &flows, &latest, &params, &labels)))
 }
 
 /// `GET /insights/comments`: one page of comments.
@@ -181,13 +183,30 @@ pub async fn comments(
     let reason = params.reason_id.as_deref().filter(|r| !r.is_empty());
     let per = page::comments::PER_PAGE;
     let store = &state.store;
-    let (found, figures, flows) = tokio::try_join!(
+    let (found, figures, flows, labels) = tokio::try_join!(
         store.comments(&filter, reason, (page_no - 1) * per, per),
         store.insights(&filter),
-        store.flow_ids()
+        store.flow_ids(),
+        reason_labels(store, params.flow_id.as_deref())
     )?;
     let reasons: Vec<String> = figures.reasons.into_iter().map(|r| r.reason_id).collect();
-    Ok(html(StatusCode::OK, page::comments::page(&found, page_no, &reasons, &flows, &params)))
+    Ok(html(StatusCode::OK, page::comments::page(&found, page_no, &reasons, &flows, &params, &labels)))
+}
+
+/// The reasons' labels from the served flows: the filtered flow's latest version, or
+/// every flow's (by flow id) when the page is not filtered by one.
+async fn reason_labels(store: &Store, flow_id: Option<&str>) -> Result<Labels, StoreError> {
+    let ids: Vec<String> = match flow_id.filter(|f| !f.is_empty()) {
+        Some(flow_id) => vec![flow_id.to_string()],
+        None => store.flows().await?.into_iter().map(|f| f.flow_id).collect(),
+    };
+    let mut documents = Vec::with_capacity(ids.len());
+    for id in &ids {
+        if let Some(stored) = store.flow(id, None).await? {
+            documents.extend(serde_json::from_str::<serde_json::Value>(&stored.document).ok());
+        }
+    }
+    Ok(Labels::of_flows(&documents))
 }
 
 /// The sign-in form's fields: the key, the page to go back to and its filters.

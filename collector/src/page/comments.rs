@@ -3,6 +3,7 @@
 //! newer and older pages (the filters kept). Each comment is shown as text, whatever it
 //! contains.
 
+use super::labels::Labels;
 use super::words::{count, date, num, result_name};
 use super::{forms, layout, Current, Params};
 use crate::store::{Comment, CommentPage};
@@ -16,14 +17,14 @@ fn clock(t: time::OffsetDateTime) -> String {
     format!("{:02}:{:02}", t.hour(), t.minute())
 }
 
-fn comment(c: &Comment) -> Markup {
+fn comment(c: &Comment, labels: &Labels) -> Markup {
     let at = c.created_at.to_offset(time::UtcOffset::UTC);
     let iso = at.format(&time::format_description::well_known::Rfc3339).unwrap_or_default();
     html! {
         li.comment {
             p.meta {
                 time datetime=(iso) { (date(at.date())) ", " (clock(at)) " UTC" }
-                " · " span.reason { (c.reason_id) }
+                " · " span.reason { (labels.of(&c.reason_id)) }
                 " · " (result_name(&c.result_type))
                 " · " span.flow { (c.flow_id) }
             }
@@ -33,7 +34,14 @@ fn comment(c: &Comment) -> Markup {
 }
 
 /// The whole comments page; `page_no` from 1.
-pub fn page(found: &CommentPage, page_no: u64, reasons: &[String], flows: &[String], params: &Params) -> Markup {
+pub fn page(
+    found: &CommentPage,
+    page_no: u64,
+    reasons: &[String],
+    flows: &[String],
+    params: &Params,
+    labels: &Labels,
+) -> Markup {
     let pages = found.total.div_ceil(PER_PAGE).max(1);
     let reason = params.reason_id.as_deref().filter(|r| !r.is_empty());
     let link = |n: u64| {
@@ -46,8 +54,8 @@ pub fn page(found: &CommentPage, page_no: u64, reasons: &[String], flows: &[Stri
         format!("/insights/comments{}", params.query(&extra))
     };
     let body = html! {
-        p.lede { (params.describe()) @if let Some(r) = reason { " · reason " (r) } }
-        div.card.filter-card { (forms::filters("/insights/comments", params, flows, Some(reasons))) }
+        p.lede { (params.describe()) @if let Some(r) = reason { " · reason " (labels.of(r)) } }
+        div.card.filter-card { (forms::filters("/insights/comments", params, flows, Some((reasons, labels)))) }
         div.grid { section.card.wide aria-labelledby="h-found" {
             h2 #h-found { (match found.total {
                 0 => "No comments yet".to_string(),
@@ -63,7 +71,7 @@ pub fn page(found: &CommentPage, page_no: u64, reasons: &[String], flows: &[Stri
                     @if pages > 1 { "Page " (num(page_no)) " of " (num(pages)) ", newest first." }
                     @else { "Newest first." }
                 }
-                ol.comments { @for c in &found.items { (comment(c)) } }
+                ol.comments { @for c in &found.items { (comment(c, labels)) } }
             }
             @if page_no > 1 || page_no < pages {
                 nav.pager aria-label="Pages of comments" {
@@ -93,7 +101,7 @@ mod tests {
     #[test]
     fn comments_are_shown_as_text() {
         let found = CommentPage { total: 2, items: vec![c("<script>alert(1)</script>"), c("<b>x</b> & more")] };
-        let html = page(&found, 1, &[], &[], &Params::default()).into_string();
+        let html = page(&found, 1, &[], &[], &Params::default(), &Labels::default()).into_string();
         assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
         assert!(html.contains("&lt;b&gt;x&lt;/b&gt; &amp; more"));
         assert!(!html.contains("<script>") && !html.contains("<b>x"));
@@ -106,12 +114,14 @@ mod tests {
     fn the_pager_keeps_the_filters_and_the_reason() {
         let found = CommentPage { total: 45, items: vec![c("hi")] };
         let p = Params { flow_id: Some("box".into()), reason_id: Some("moving".into()), ..Params::default() };
-        let html = page(&found, 2, &["moving".into()], &[], &p).into_string();
+        let html = page(&found, 2, &["moving".into()], &[], &p, &Labels::default()).into_string();
         assert!(html.contains(r#"href="/insights/comments?flow_id=box&amp;reason_id=moving&amp;page=1""#));
         assert!(html.contains(r#"href="/insights/comments?flow_id=box&amp;reason_id=moving&amp;page=3""#));
         assert!(html.contains("Page 2 of 3"));
-        let last = page(&found, 3, &[], &[], &p).into_string();
+        let last = page(&found, 3, &[], &[], &p, &Labels::default()).into_string();
         assert!(!last.contains("rel=\"next\""));
-        assert!(page(&CommentPage::default(), 1, &[], &[], &p).into_string().contains("No comments yet"));
+        assert!(page(&CommentPage::default(), 1, &[], &[], &p, &Labels::default())
+            .into_string()
+            .contains("No comments yet"));
     }
 }

@@ -2,6 +2,7 @@
 //! through), signing out, and the filters (flow, dates, test outcomes; on the comments
 //! page also the reason). Every form posts or gets to this collector only.
 
+use super::labels::Labels;
 use super::{layout, Current, Params};
 use maud::{html, Markup};
 
@@ -46,7 +47,7 @@ pub fn sign_out() -> Markup {
 }
 
 /// The filters, as a GET form to `action`. `reasons`: the comments page's reason select.
-pub fn filters(action: &str, params: &Params, flows: &[String], reasons: Option<&[String]>) -> Markup {
+pub fn filters(action: &str, params: &Params, flows: &[String], reasons: Option<(&[String], &Labels)>) -> Markup {
     let flow = params.flow_id.as_deref().unwrap_or("");
     let mut flows: Vec<&str> = flows.iter().map(String::as_str).collect();
     if !flow.is_empty() && !flows.contains(&flow) {
@@ -64,13 +65,13 @@ pub fn filters(action: &str, params: &Params, flows: &[String], reasons: Option<
                     }
                 }
             }
-            @if let Some(reasons) = reasons {
+            @if let Some((reasons, labels)) = reasons {
                 div.field {
                     label for="f-reason" { "Reason" }
                     select #f-reason name="reason_id" {
                         option value="" selected[reason.is_empty()] { "All reasons" }
                         @for r in reasons {
-                            option value=(r) selected[r == reason] { (r) }
+                            option value=(r) selected[r == reason] { (labels.of(r)) }
                         }
                         @if !reason.is_empty() && !reasons.iter().any(|r| r == reason) {
                             option value=(reason) selected { (reason) }
@@ -123,7 +124,10 @@ mod tests {
         assert!(html.contains(r#"<option value="b" selected>b</option>"#));
         assert!(html.contains(r#"name="include_test" value="true" checked"#));
         assert!(!html.contains("reason_id"));
-        let html = filters("/insights/comments", &Params::default(), &[], Some(&["moving".into()])).into_string();
-        assert!(html.contains(r#"<option value="moving">moving</option>"#));
+        let labels = Labels::of_flows([&serde_json::json!({ "config": { "survey": { "reasons": [
+            { "id": "moving", "label": "Moving abroad" } ] } } })]);
+        let html =
+            filters("/insights/comments", &Params::default(), &[], Some((&["moving".into()], &labels))).into_string();
+        assert!(html.contains(r#"<option value="moving">Moving abroad</option>"#));
     }
 }

@@ -9,6 +9,7 @@
 pub mod chart;
 pub mod comments;
 pub mod forms;
+pub mod labels;
 pub mod overview;
 pub mod reasons;
 pub mod words;

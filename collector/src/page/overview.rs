@@ -3,6 +3,7 @@
 //! reasons and choices (see `reasons`), keep in touch (the latest and the export), the
 //! comments and downloads, and the webhook deliveries. An empty state when nothing matches.
 
+use super::labels::Labels;
 use super::words::{count, iso_date, num, pct, result_name};
 use super::{chart, forms, layout, reasons, table, words, Current, Params};
 use crate::insights::figures::{Figures, RESULT_TYPES};
@@ -13,7 +14,7 @@ use maud::{html, Markup};
 pub const KEEP_IN_TOUCH_SHOWN: u64 = 20;
 
 /// The whole overview page.
-pub fn page(f: &Figures, flows: &[String], latest: &[KeepInTouch], params: &Params) -> Markup {
+pub fn page(f: &Figures, flows: &[String], latest: &[KeepInTouch], params: &Params, labels: &Labels) -> Markup {
     let body = html! {
         p.lede { (params.describe()) }
         div.card.filter-card { (forms::filters("/insights", params, flows, None)) }
@@ -24,9 +25,9 @@ pub fn page(f: &Figures, flows: &[String], latest: &[KeepInTouch], params: &Para
                 (stayed(f))
                 (ended(f))
                 (by_day(f))
-                (reasons::reasons(f))
+                (reasons::reasons(f, labels))
                 (reasons::choices(f))
-                (reasons::by_reason(f))
+                (reasons::by_reason(f, labels))
                 (keep_in_touch(f, latest, params))
                 (comments_and_downloads(params))
             }
@@ -191,7 +192,7 @@ mod tests {
     #[test]
     fn the_overview_says_the_figures_in_words_and_links_the_exports() {
         let p = Params { flow_id: Some("box".into()), ..Params::default() };
-        let html = page(&sample(), &["box".into()], &[], &p).into_string();
+        let html = page(&sample(), &["box".into()], &[], &p, &Labels::default()).into_string();
         assert!(html.contains("15 of 35 people who decided stayed (42.9%). 5 more closed the form without deciding"));
         assert!(html.contains("2 talked to a person instead; that is not counted as staying."));
         assert!(html.contains(r#"href="/v1/keep-in-touch.csv?flow_id=box""#));
@@ -205,7 +206,7 @@ mod tests {
 
     #[test]
     fn no_sessions_is_said_kindly() {
-        let html = page(&Figures::default(), &[], &[], &Params::default()).into_string();
+        let html = page(&Figures::default(), &[], &[], &Params::default(), &Labels::default()).into_string();
         assert!(html.contains("No sessions yet"));
         assert!(!html.contains("role=\"img\""));
         assert!(html.contains("Nothing has been forwarded."));

@@ -4,6 +4,7 @@
 //! frequencies chosen; and the bar lists they share with the overview.
 
 use super::chart::hbar;
+use super::labels::Labels;
 use super::table;
 use super::words::{count, frequency, num, offer_name, pause_length, pct, result_name};
 use crate::insights::figures::{Figures, RESULT_TYPES};
@@ -29,7 +30,7 @@ fn ended(results: &BTreeMap<String, u64>) -> String {
 }
 
 /// "Why people leave": the reasons by share.
-pub fn reasons(f: &Figures) -> Markup {
+pub fn reasons(f: &Figures, labels: &Labels) -> Markup {
     let answered: u64 = f.reasons.iter().map(|r| r.count).sum();
     let max = f.reasons.first().map_or(0, |r| r.count);
     html! {
@@ -41,7 +42,7 @@ pub fn reasons(f: &Figures) -> Markup {
                 p.muted { (count(answered, "person", "people")) " gave a reason. Share of those who answered:" }
                 ol.bars aria-label="Reasons, most given first" {
                     @for r in &f.reasons {
-                        (bar_row(&r.reason_id, r.count, max, share(r.count, answered)))
+                        (bar_row(&labels.of(&r.reason_id), r.count, max, share(r.count, answered)))
                     }
                 }
             }
@@ -53,7 +54,7 @@ pub fn reasons(f: &Figures) -> Markup {
 }
 
 /// "Offers and outcomes by reason": for each reason, its offers and how it ended.
-pub fn by_reason(f: &Figures) -> Markup {
+pub fn by_reason(f: &Figures, labels: &Labels) -> Markup {
     if f.reasons.is_empty() {
         return html! {};
     }
@@ -66,14 +67,15 @@ pub fn by_reason(f: &Figures) -> Markup {
             }
             div.reason-grid {
                 @for r in &f.reasons {
-                    section.reason-card aria-label=(format!("Reason {}", r.reason_id)) {
-                        h3 { (r.reason_id) }
+                    @let label = labels.of(&r.reason_id);
+                    section.reason-card aria-label=(format!("Reason: {label}")) {
+                        h3 { (label) }
                         p.muted { (count(r.count, "person", "people")) }
                         @if r.offers.is_empty() {
                             p { "No offers were shown." }
                         } @else {
                             (table(
-                                &format!("Offers for {}", r.reason_id),
+                                &format!("Offers for {label}"),
                                 &["Offer", "#Shown", "#Accepted", "#Rate"],
                                 r.offers.iter().map(|(offer, o)| vec![
                                     html! { (offer_name(offer)) },
@@ -154,8 +156,8 @@ mod tests {
 
     #[test]
     fn reasons_print_the_count_and_share_beside_each_bar() {
-        let html = reasons(&sample()).into_string();
-        assert!(html.contains(r#"<span class="bar-label">too_expensive</span>"#));
+        let html = reasons(&sample(), &Labels::default()).into_string();
+        assert!(html.contains(r#"<span class="bar-label">It costs too much</span>"#), "a preset by its label");
         assert!(html.contains("12 · 75.0%"));
         assert!(html.contains("&lt;b&gt;moving&lt;/b&gt;"));
         assert!(html.contains("1 person skipped the question."));
@@ -163,7 +165,10 @@ mod tests {
 
     #[test]
     fn each_reason_has_its_offers_and_how_it_ended() {
-        let html = by_reason(&sample()).into_string();
+        let labels = Labels::of_flows([&serde_json::json!({ "config": { "survey": { "reasons": [
+            { "id": "too_expensive", "label": { "de": "Zu teuer", "en": "Too dear" } } ] } } })]);
+        let html = by_reason(&sample(), &labels).into_string();
+        assert!(html.contains("<h3>Too dear</h3>"), "the flow's own label");
         assert!(html.contains(
             "<th scope=\"row\">Pause</th><td class=\"n\">10</td><td class=\"n\">3</td><td class=\"n\">30.0%</td>"
         ));

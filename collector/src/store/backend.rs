@@ -37,9 +37,16 @@ pub(super) type UncountedRow = (i64, String, String, String);
 /// `(body, created_at, flow_id, test, counted, lost)` of a customer's outcome.
 pub(super) type CustomerRow = (String, String, String, bool, bool, bool);
 
+/// `(version, document, created_at)` of a flow version.
+pub(super) type FlowRow = (i64, String, String);
+/// `(flow_id, version, created_at, experiment_id)` of a flow's latest version.
+pub(super) type FlowListRow = (String, i64, String, Option<String>);
+/// `(sessions, last session at, last discount at, pauses in a row)` of a customer.
+pub(super) type HistoryCounts = (i64, Option<String>, Option<String>, i64);
+
 /// A database: everything the store does outside a write transaction, and the way into one.
 #[async_trait]
-pub(super) trait Backend: Send + Sync + 'static {
+pub(super) trait Backend: FlowReads + Send + Sync + 'static {
     /// `"sqlite"` or `"postgres"`.
     fn kind(&self) -> &'static str;
     /// Applies the migrations (idempotent; safe with several collectors starting at once).
@@ -111,7 +118,7 @@ pub(super) trait Backend: Send + Sync + 'static {
 /// The statements of one write transaction. Dropped without [`Transaction::commit`], it
 /// rolls back.
 #[async_trait]
-pub(super) trait Transaction: Send {
+pub(super) trait Transaction: FlowWrites + Send {
     /// Commits.
     async fn commit(self: Box<Self>) -> Result<(), StoreError>;
 
@@ -162,6 +169,64 @@ pub(super) trait Transaction: Send {
         subscription_id: &str,
         at: &str,
         received_at: &str,
+    ) -> Result<(), StoreError>;
+}
+
+/// The served flows' reads (COLLECTOR.md sections 7 and 8), part of every [`Backend`]
+/// (each database's SQL for them in its `flows.rs`).
+#[async_trait]
+pub(super) trait FlowReads {
+    /// A flow's latest version.
+    async fn latest_flow(&self, flow_id: &str) -> Result<Option<FlowRow>, StoreError>;
+    /// One version of a flow.
+    async fn flow_version(&self, flow_id: &str, version: i64) -> Result<Option<FlowRow>, StoreError>;
+    /// The number of a flow's latest version.
+    async fn latest_flow_version(&self, flow_id: &str) -> Result<Option<i64>, StoreError>;
+    /// Every flow's latest version, by flow id.
+    async fn flows(&self) -> Result<Vec<FlowListRow>, StoreError>;
+    /// `(version, created_at, experiment_id)` of a flow's versions, newest first.
+    async fn flow_versions(&self, flow_id: &str) -> Result<Vec<(i64, String, Option<String>)>, StoreError>;
+    /// A customer's history facts over every flow (test outcomes when `include_test`).
+    async fn customer_history(&self, customer_id: &str, include_test: bool) -> Result<HistoryCounts, StoreError>;
+    /// The group recorded for a customer in an experiment.
+    async fn assignment(&self, experiment_id: &str, customer_id: &str) -> Result<Option<String>, StoreError>;
+    /// Records a group unless one is recorded; returns the recorded one.
+    async fn record_assignment(
+        &self,
+        experiment_id: &str,
+        customer_id: &str,
+        subscription_id: Option<&str>,
+        group: &str,
+        at: &str,
+    ) -> Result<String, StoreError>;
+}
+
+/// The served flows' statements in a write transaction, part of every [`Transaction`].
+#[async_trait]
+pub(super) trait FlowWrites {
+    /// Serialises the writers of one flow to the commit (PostgreSQL; SQLite has one writer).
+    async fn lock_flow(&mut self, flow_id: &str) -> Result<(), StoreError>;
+    /// `(version, canonical)` of a flow's latest version.
+    async fn latest_flow_canonical(&mut self, flow_id: &str) -> Result<Option<(i64, String)>, StoreError>;
+    /// `(flow_id, document)` of the version that first ran an experiment.
+    async fn experiment(&mut self, experiment_id: &str) -> Result<Option<(String, String)>, StoreError>;
+    /// Inserts a flow version.
+    async fn insert_flow_version(
+        &mut self,
+        flow_id: &str,
+        version: i64,
+        document: &str,
+        canonical: &str,
+        experiment_id: Option<&str>,
+        created_at: &str,
+    ) -> Result<(), StoreError>;
+    /// Records an experiment's first version (kept when it is recorded).
+    async fn insert_experiment(
+        &mut self,
+        experiment_id: &str,
+        flow_id: &str,
+        version: i64,
+        created_at: &str,
     ) -> Result<(), StoreError>;
 }
 

@@ -137,7 +137,7 @@ fn judge(rows: &[Row<'_>], first: &[usize], found: &[Option<Found>]) -> Result<V
 #[cfg(test)]
 mod tests {
     use super::{insert_or_look_up, judge, Firsts, Found, TRIES};
-    use crate::store::backend::{CustomerRow, Transaction, UncountedRow};
+    use crate::store::backend::{CustomerRow, FlowWrites, Transaction, UncountedRow};
     use crate::store::deltas::{Cancellation, Deltas, LostSave, SaveWindow};
     use crate::store::values::Row;
     use crate::store::{Insert, NewOutcome, StoreError};
@@ -262,6 +262,33 @@ mod tests {
             unreachable!()
         }
         async fn report_cancellation(&mut self, _: &str, _: &str, _: &str) -> Result<(), StoreError> {
+            unreachable!()
+        }
+    }
+
+    #[async_trait]
+    impl FlowWrites for Fake {
+        async fn lock_flow(&mut self, _: &str) -> Result<(), StoreError> {
+            unreachable!()
+        }
+        async fn latest_flow_canonical(&mut self, _: &str) -> Result<Option<(i64, String)>, StoreError> {
+            unreachable!()
+        }
+        async fn experiment(&mut self, _: &str) -> Result<Option<(String, String)>, StoreError> {
+            unreachable!()
+        }
+        async fn insert_flow_version(
+            &mut self,
+            _: &str,
+            _: i64,
+            _: &str,
+            _: &str,
+            _: Option<&str>,
+            _: &str,
+        ) -> Result<(), StoreError> {
+            unreachable!()
+        }
+        async fn insert_experiment(&mut self, _: &str, _: &str, _: i64, _: &str) -> Result<(), StoreError> {
             unreachable!()
         }
     }

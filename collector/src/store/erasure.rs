@@ -1,5 +1,5 @@
 //! Erasing what is no longer needed: a customer on request (every outcome, delivery,
-//! comment and reported cancellation of theirs, with their counts taken back out of the
+//! comment, reported cancellation and experiment group of theirs, with their counts taken back out of the
 //! insights), and comments older than the retention period (the comment leaves the stored
 //! body and the comments table; the counts stay).
 

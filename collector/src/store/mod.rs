@@ -7,7 +7,7 @@
 //! list, never up:
 //! - what the store does, written once for both databases, without SQL: `batch` (storing
 //!   a batch: stored, duplicate or conflict), `backfill` (counting older outcomes),
-//!   `erasure`, `reported` (cancellations the shop reports), `deliveries` (the webhook
+//!   `erasure`, `flows` (served flows: versions, experiments, history facts, assignments), `reported` (cancellations the shop reports), `deliveries` (the webhook
 //!   queue, `crate::webhook::DeliveryQueue`), `insights` and `export` (the reads);
 //! - `counts`: the insights' counts kept in the same transaction as the outcomes;
 //! - `sqlite` and `postgres`: each database's pool, migrations and all of its SQL;
@@ -26,6 +26,7 @@ mod deltas;
 mod erasure;
 mod error;
 mod export;
+mod flows;
 mod insights;
 mod lease;
 mod paging;
@@ -38,6 +39,7 @@ mod values;
 pub use canonical::{canonical, canonical_text};
 pub(crate) use error::redact_urls;
 pub use error::{Cause, StoreError};
+pub use flows::{FlowSummary, FlowWrite, HistoryRow, NewAssignment, NewFlowVersion, StoredFlow, VersionSummary};
 pub use lease::ForwarderLease;
 pub use types::{Comment, CommentPage, DeliveryCounts, ExportFilter, Insert, KeepInTouch, NewOutcome, StoredOutcome};
 

@@ -27,6 +27,9 @@ use std::time::Duration;
 
 static MIGRATIONS: Migrator = sqlx::migrate!("./migrations/sqlite");
 
+/// How many times the migrations are tried again after failing (see `migrate`).
+const MIGRATE_TRIES: u64 = 4;
+
 /// How long SQLite waits for another connection's write lock.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
@@ -109,8 +112,22 @@ impl Backend for SqliteBackend {
     }
 
     async fn migrate(&self) -> Result<(), StoreError> {
-        MIGRATIONS.run(&self.pool).await?;
-        Ok(())
+        // sqlx takes no lock on SQLite: two collectors starting at once on a new file both
+        // find a migration to apply, and the second fails on what the first just did (each
+        // migration is one transaction, so nothing is half done). Trying again finds it
+        // applied.
+        let mut tries = 0;
+        loop {
+            match MIGRATIONS.run(&self.pool).await {
+                Ok(()) => return Ok(()),
+                Err(e) if tries < MIGRATE_TRIES => {
+                    tries += 1;
+                    tracing::info!(error = %e, "another collector is migrating the database; trying again");
+                    tokio::time::sleep(Duration::from_millis(250 * tries)).await;
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
     }
 
     async fn ping(&self) -> bool {
@@ -506,6 +523,7 @@ impl Transaction for SqliteTx {
             (SELECT subscription_id FROM outcomes WHERE customer_id = $1 AND subscription_id IS NOT NULL)",
             "DELETE FROM comments WHERE outcome_seq IN (SELECT seq FROM outcomes WHERE customer_id = $1)",
             "DELETE FROM deliveries WHERE outcome_seq IN (SELECT seq FROM outcomes WHERE customer_id = $1)",
+            "DELETE FROM assignments WHERE customer_id = $1",
         ] {
             sqlx::query(statement).bind(customer_id).execute(&mut *self.0).await?;
         }
@@ -554,3 +572,5 @@ impl Transaction for SqliteTx {
         Ok(())
     }
 }
+
+mod flows;

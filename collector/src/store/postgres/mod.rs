@@ -521,6 +521,7 @@ impl Transaction for PgTx {
             (SELECT subscription_id FROM outcomes WHERE customer_id = $1 AND subscription_id IS NOT NULL)",
             "DELETE FROM comments WHERE outcome_seq IN (SELECT seq FROM outcomes WHERE customer_id = $1)",
             "DELETE FROM deliveries WHERE outcome_seq IN (SELECT seq FROM outcomes WHERE customer_id = $1)",
+            "DELETE FROM assignments WHERE customer_id = $1",
         ] {
             sqlx::query(statement).bind(customer_id).execute(&mut *self.0).await?;
         }
@@ -569,3 +570,5 @@ impl Transaction for PgTx {
         Ok(())
     }
 }
+
+mod flows;

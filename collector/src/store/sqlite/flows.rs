@@ -1,0 +1,179 @@
+//! SQLite's statements for the served flows (COLLECTOR.md sections 7 and 8): flow
+//! versions, experiments, assignments, and a customer's history facts.
+
+use super::{SqliteBackend, SqliteTx};
+use crate::store::backend::{FlowListRow, FlowReads, FlowRow, FlowWrites, HistoryCounts};
+use crate::store::error::StoreError;
+use async_trait::async_trait;
+
+#[async_trait]
+impl FlowReads for SqliteBackend {
+    async fn latest_flow(&self, flow_id: &str) -> Result<Option<FlowRow>, StoreError> {
+        Ok(sqlx::query_as(
+            "SELECT version, document, created_at FROM flow_versions WHERE flow_id = $1 \
+            ORDER BY version DESC LIMIT 1",
+        )
+        .bind(flow_id)
+        .fetch_optional(&self.pool)
+        .await?)
+    }
+
+    async fn flow_version(&self, flow_id: &str, version: i64) -> Result<Option<FlowRow>, StoreError> {
+        Ok(sqlx::query_as(
+            "SELECT version, document, created_at FROM flow_versions WHERE flow_id = $1 AND version = $2",
+        )
+        .bind(flow_id)
+        .bind(version)
+        .fetch_optional(&self.pool)
+        .await?)
+    }
+
+    async fn latest_flow_version(&self, flow_id: &str) -> Result<Option<i64>, StoreError> {
+        Ok(sqlx::query_scalar("SELECT max(version) FROM flow_versions WHERE flow_id = $1")
+            .bind(flow_id)
+            .fetch_one(&self.pool)
+            .await?)
+    }
+
+    async fn flows(&self) -> Result<Vec<FlowListRow>, StoreError> {
+        Ok(sqlx::query_as(
+            "SELECT f.flow_id, f.version, f.created_at, f.experiment_id FROM flow_versions f \
+            WHERE f.version = (SELECT max(g.version) FROM flow_versions g WHERE g.flow_id = f.flow_id) \
+            ORDER BY f.flow_id",
+        )
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    async fn flow_versions(&self, flow_id: &str) -> Result<Vec<(i64, String, Option<String>)>, StoreError> {
+        Ok(sqlx::query_as(
+            "SELECT version, created_at, experiment_id FROM flow_versions WHERE flow_id = $1 ORDER BY version DESC",
+        )
+        .bind(flow_id)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    async fn customer_history(&self, customer_id: &str, include_test: bool) -> Result<HistoryCounts, StoreError> {
+        // Each part is a range of the index (customer_id, result_type, created_at, test).
+        Ok(sqlx::query_as(
+            "SELECT \
+            (SELECT count(*) FROM outcomes WHERE customer_id = $1 AND result_type <> 'abandoned' AND ($2 OR NOT test)), \
+            (SELECT max(created_at) FROM outcomes \
+                WHERE customer_id = $1 AND result_type <> 'abandoned' AND ($2 OR NOT test)), \
+            (SELECT max(created_at) FROM outcomes \
+                WHERE customer_id = $1 AND result_type = 'discount_accepted' AND ($2 OR NOT test)), \
+            (SELECT count(*) FROM outcomes WHERE customer_id = $1 AND result_type = 'paused' AND ($2 OR NOT test) \
+                AND created_at > coalesce((SELECT max(created_at) FROM outcomes WHERE customer_id = $1 \
+                    AND result_type NOT IN ('paused', 'abandoned') AND ($2 OR NOT test)), ''))",
+        )
+        .bind(customer_id)
+        .bind(include_test)
+        .fetch_one(&self.pool)
+        .await?)
+    }
+
+    async fn assignment(&self, experiment_id: &str, customer_id: &str) -> Result<Option<String>, StoreError> {
+        Ok(sqlx::query_scalar("SELECT grp FROM assignments WHERE experiment_id = $1 AND customer_id = $2")
+            .bind(experiment_id)
+            .bind(customer_id)
+            .fetch_optional(&self.pool)
+            .await?)
+    }
+
+    async fn record_assignment(
+        &self,
+        experiment_id: &str,
+        customer_id: &str,
+        subscription_id: Option<&str>,
+        group: &str,
+        at: &str,
+    ) -> Result<String, StoreError> {
+        // One statement: the insert when there is none, else the row as recorded.
+        let recorded: Option<String> = sqlx::query_scalar(
+            "INSERT INTO assignments (experiment_id, customer_id, subscription_id, grp, assigned_at) \
+            VALUES ($1, $2, $3, $4, $5) ON CONFLICT (experiment_id, customer_id) DO NOTHING RETURNING grp",
+        )
+        .bind(experiment_id)
+        .bind(customer_id)
+        .bind(subscription_id)
+        .bind(group)
+        .bind(at)
+        .fetch_optional(&self.pool)
+        .await?;
+        match recorded {
+            Some(group) => Ok(group),
+            None => Ok(self.assignment(experiment_id, customer_id).await?.unwrap_or_else(|| group.to_string())),
+        }
+    }
+}
+
+#[async_trait]
+impl FlowWrites for SqliteTx {
+    async fn lock_flow(&mut self, _flow_id: &str) -> Result<(), StoreError> {
+        Ok(()) // `BEGIN IMMEDIATE` already holds the one write lock
+    }
+
+    async fn latest_flow_canonical(&mut self, flow_id: &str) -> Result<Option<(i64, String)>, StoreError> {
+        Ok(sqlx::query_as(
+            "SELECT version, canonical FROM flow_versions WHERE flow_id = $1 ORDER BY version DESC LIMIT 1",
+        )
+        .bind(flow_id)
+        .fetch_optional(&mut *self.0)
+        .await?)
+    }
+
+    async fn experiment(&mut self, experiment_id: &str) -> Result<Option<(String, String)>, StoreError> {
+        Ok(sqlx::query_as(
+            "SELECT e.flow_id, f.document FROM experiments e \
+            JOIN flow_versions f ON f.flow_id = e.flow_id AND f.version = e.flow_version WHERE e.id = $1",
+        )
+        .bind(experiment_id)
+        .fetch_optional(&mut *self.0)
+        .await?)
+    }
+
+    async fn insert_flow_version(
+        &mut self,
+        flow_id: &str,
+        version: i64,
+        document: &str,
+        canonical: &str,
+        experiment_id: Option<&str>,
+        created_at: &str,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO flow_versions (flow_id, version, document, canonical, experiment_id, created_at) \
+            VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(flow_id)
+        .bind(version)
+        .bind(document)
+        .bind(canonical)
+        .bind(experiment_id)
+        .bind(created_at)
+        .execute(&mut *self.0)
+        .await?;
+        Ok(())
+    }
+
+    async fn insert_experiment(
+        &mut self,
+        experiment_id: &str,
+        flow_id: &str,
+        version: i64,
+        created_at: &str,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO experiments (id, flow_id, flow_version, created_at) VALUES ($1, $2, $3, $4) \
+            ON CONFLICT (id) DO NOTHING",
+        )
+        .bind(experiment_id)
+        .bind(flow_id)
+        .bind(version)
+        .bind(created_at)
+        .execute(&mut *self.0)
+        .await?;
+        Ok(())
+    }
+}
