@@ -1,9 +1,12 @@
 // `make demo`: the demo shop with the collector behind it, as a real shop would run them.
 // The collector (target/release/cancel-flow-collector) stores outcomes in SQLite under
-// demo-data/, checks session tokens and allows the shop's origin; the shop's server
-// (tools/server.mjs) mints a token for its customer each time it renders the cancel page
-// (jsonwebtoken, HS256) and points the widget at the collector. /outcomes shows what the
-// collector stored (its CSV export, read with the admin key on the server side).
+// demo-data/, checks session tokens, allows the shop's origin, and serves the shop's flow:
+// at start this script writes the demo page's flow into it (PUT /v1/flows/meal-box-2026)
+// with two rules, and the cancel page carries only the element with the config URL, a
+// token the shop's server mints per page view (jsonwebtoken, HS256, with the customer's
+// `attrs`) and the fallback. `?as=annual` and `?as=loyal` show the page as other customers,
+// so a visitor sees the rules work. /outcomes shows what the collector stored (its CSV
+// export, read with the admin key on the server side).
 import { spawn } from "node:child_process";
 import crypto from "node:crypto";
 import fs from "node:fs";
@@ -33,12 +36,70 @@ for (const sig of ["SIGINT", "SIGTERM"]) process.on(sig, () => { child.kill("SIG
 
 const esc = (s) => String(s ?? "").replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
-// The cancel page, rendered per request with a fresh token for the signed-in customer.
-function renderIndex(html) {
-  const token = jwt.sign({ sub: "cus_1001", subscription_id: "sub_5001", flow_id: "meal-box-2026" }, secrets.token, { algorithm: "HS256", expiresIn: "30m" });
+// The demo page's own inline config, made the collector's flow: the same base, sent to the
+// collector, with two rules a visitor can see work (COLLECTOR.md section 7). Eligibility
+// keeps its defaults: after two pauses in a row, no third is offered (the demo flow is a
+// test flow, so its test outcomes count).
+const FLOW_ID = "meal-box-2026";
+function demoFlow() {
+  const page = fs.readFileSync(path.join(dist, "index.html"), "utf8");
+  const json = /<script type="application\/json">([\s\S]*?)<\/script>/.exec(page)[1];
+  const { $schema, customer, ...config } = JSON.parse(json);
+  config.endpoint = `${collector}/v1/outcomes`;
+  return {
+    schema: "cancel-flow/flow@1",
+    config,
+    rules: [
+      { name: "annual plans keep their price", when: { "==": [{ var: "attrs.plan" }, "annual"] },
+        patch: { offers: { discount: null } } },
+      { name: "long-time customers may talk to a person first", when: { ">=": [{ var: "attrs.tenure_days" }, 365] },
+        patch: { offers: { links: [{ id: "care", label: "Talk to Anna, who looks after long-time customers", url: "/outcomes" }] } } },
+    ],
+  };
+}
+
+// Who the visitor is, by `?as=`: each a customer of their own, so their histories differ.
+const PROFILES = {
+  monthly: { sub: "cus_1001", subscription_id: "sub_5001", attrs: { plan: "monthly", tenure_days: 120 },
+    says: "a monthly customer of four months: every offer, the discount included" },
+  annual: { sub: "cus_1002", subscription_id: "sub_5002", attrs: { plan: "annual", tenure_days: 200 },
+    says: "a customer on the annual plan: a rule removes the discount (annual plans keep their price)" },
+  loyal: { sub: "cus_1003", subscription_id: "sub_5003", attrs: { plan: "monthly", tenure_days: 800 },
+    says: "a customer of two years: a rule offers a person to talk to first" },
+};
+
+// The cancel page, rendered per request with a fresh token for the chosen customer.
+function renderIndex(html, url) {
+  const name = PROFILES[url?.searchParams.get("as")] ? url.searchParams.get("as") : "monthly";
+  const p = PROFILES[name];
+  const token = jwt.sign({ sub: p.sub, subscription_id: p.subscription_id, flow_id: FLOW_ID, attrs: p.attrs }, secrets.token,
+    { algorithm: "HS256", expiresIn: "30m" });
+  const element = `<cancel-flow config="${collector}/v1/flows/${FLOW_ID}/config" token="${token}" ` +
+    `fallback-url="/outcomes" fallback-email="help@goodfork.example"></cancel-flow>`;
+  const links = Object.entries(PROFILES).map(([k, v]) =>
+    `<a href="/?as=${k}"${k === name ? ' aria-current="page"' : ""}>${esc(k)}</a>`).join(" · ");
+  const switcher = `<p class="muted small demo-profile">The flow is served by the collector for the customer signed in: ` +
+    `here ${esc(p.says)}. Try it as: ${links}. Pause twice, and a third visit offers no pause.</p>`;
   return html
-    .replace("<cancel-flow>", `<cancel-flow endpoint="${collector}/v1/outcomes" token="${token}">`)
+    .replace(/<cancel-flow>[\s\S]*?<\/cancel-flow>/, `${element}\n      ${switcher}`)
     .replace("Outcomes the widget sends arrive at this server's endpoint", "Outcomes the widget sends are stored by the collector");
+}
+
+// Writes the flow once the collector answers (a new version only when it changed).
+async function publishFlow() {
+  for (let i = 0; i < 100; i++) {
+    try {
+      const r = await fetch(`${collector}/v1/flows/${FLOW_ID}`, { method: "PUT", body: JSON.stringify(demoFlow()),
+        headers: { authorization: `Bearer ${secrets.admin}`, "content-type": "application/json" } });
+      const body = await r.json();
+      if (!r.ok) throw Object.assign(new Error(`PUT the demo flow: ${r.status} ${body.error}`), { fatal: true });
+      return body.version;
+    } catch (e) {
+      if (e.fatal) throw e;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+  throw new Error("the collector did not answer within 10 s");
 }
 
 // What the collector stored, newest last.
@@ -58,8 +119,10 @@ async function outcomes(_req, res) {
 <table><thead><tr><th>decided</th><th>result</th><th>details</th><th>reason</th><th>comment</th><th>keep in touch</th></tr></thead><tbody>${body}</tbody></table></body></html>`);
 }
 
+const version = await publishFlow();
 const s = await startServer({ dist, prefix: "/", port: shopPort, log: false, renderIndex, routes: { "/outcomes": outcomes } });
 console.log(`cancel-flow demo shop: ${s.origin}/   collector: ${collector}   outcomes stored: ${s.origin}/outcomes`);
+console.log(`flow ${FLOW_ID} version ${version} served from ${collector}/v1/flows/${FLOW_ID}/config; try ${s.origin}/?as=annual and ${s.origin}/?as=loyal`);
 console.log(`admin key for the collector's API and insights (demo only): ${secrets.admin}`);
 // The demo's flow is marked "test": the insights hide test outcomes unless asked.
 console.log(`insights: ${collector}/insights?include_test=true   (sign in with the admin key above)`);

@@ -75,7 +75,10 @@ async fn seed(client: &reqwest::Client, base: &str, secret: &str, customers: usi
     for c in 0..customers {
         let token = token(secret, c, json!({}));
         for k in 0..c % 51 {
-            let at = time::OffsetDateTime::now_utc() - time::Duration::hours((k * 97 % 4800) as i64 + 1);
+            // From the start of today (UTC): the same outcome on every run of the day, so a
+            // second run's seeding finds them stored (duplicates, not conflicts).
+            let today = time::OffsetDateTime::now_utc().replace_time(time::Time::MIDNIGHT);
+            let at = today - time::Duration::hours((k * 97 % 4800) as i64 + 1);
             let id = format!("c0ffee00-0000-4000-8000-{:06x}{:06x}", c, k);
             let body = json!({
                 "schema": "cancel-flow/outcome@1", "id": id,

@@ -1,13 +1,16 @@
 // The real widget from dist/, on a shop page of one origin, posting to the real
 // collector (target/release/cancel-flow-collector, SQLite) on another origin with a
 // session token minted by `mint-token`, in headless Chromium: the outcome is stored
-// (read back through the admin export) and a forged token is refused.
+// (read back through the admin export) and a forged token is refused; and the flow served
+// by the collector (COLLECTOR.md section 7): the config fetched with the token, a rule
+// applied for the token's attributes, the outcome carrying `served`, and the page's
+// fallback attributes shown when the collector is down.
 import { spawn, execFileSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { test, expect } from "./fixtures.mjs";
-import { fixture, hostPage, part, dialog } from "./harness.mjs";
+import { fixture, hostPage, part, dialog, RECORD_EVENTS } from "./harness.mjs";
 
 const BIN = path.resolve(process.env.CANCEL_FLOW_COLLECTOR || "target/release/cancel-flow-collector");
 const SECRET = "e2e-token-secret-0123456789abcdefghij";
@@ -31,7 +34,19 @@ async function startCollector(origin) {
   return { base, stop: () => { child.kill("SIGTERM"); fs.rmSync(dir, { recursive: true, force: true }); } };
 }
 
-const mint = (customer, subscription) => execFileSync(BIN, ["mint-token", "--token-secret", SECRET, "--customer", customer, "--subscription", subscription, "--ttl", "10m"]).toString().trim();
+const mint = (customer, subscription, ...attrs) => execFileSync(BIN, ["mint-token", "--token-secret", SECRET, "--customer", customer,
+  "--subscription", subscription, "--ttl", "10m", ...attrs.flatMap((a) => ["--attr", a])]).toString().trim();
+
+/** Writes the flow `box` into the collector: the meal-box fixture as its base, one rule. */
+async function putFlow(base) {
+  const { customer, ...config } = { ...fixture("meal-box"), flow_id: "box", endpoint: `${base}/v1/outcomes` };
+  const flow = { schema: "cancel-flow/flow@1", config, rules: [
+    { name: "annual plans keep their price", when: { "==": [{ var: "attrs.plan" }, "annual"] }, patch: { offers: { discount: null } } },
+  ] };
+  const r = await fetch(`${base}/v1/flows/box`, { method: "PUT", body: JSON.stringify(flow), headers: { authorization: `Bearer ${ADMIN}` } });
+  expect(r.status, await r.clone().text()).toBe(201);
+  return config;
+}
 
 async function exported(base) {
   const r = await fetch(`${base}/v1/outcomes.csv?include_test=true`, { headers: { authorization: `Bearer ${ADMIN}` } });
@@ -77,5 +92,51 @@ test.describe("collector", () => {
     } finally {
       c.stop();
     }
+  });
+
+  test("the widget fetches its config from the collector with the token, and the outcome carries served", async ({ t, server }) => {
+    const c = await startCollector(server.origin);
+    try {
+      await putFlow(c.base);
+      const token = mint("cus_annual", "sub_annual", "plan=annual");
+      const url = `${c.base}/v1/flows/box/config`;
+      const p = await t.open(hostPage({ head: RECORD_EVENTS, attrs: `config="${url}" token="${token}" display="inline" fallback-email="help@shop.example"` }));
+      const r = p.locator("cancel-flow");
+      await expect(dialog(r)).toHaveAttribute("data-step", "survey");
+      // The rule for annual plans took the discount away; the other offers stay.
+      await part(r, "skip").click();
+      await expect(dialog(r)).toHaveAttribute("data-step", "offers");
+      const offers = await part(r, "offer").evaluateAll((els) => els.map((e) => e.dataset.offer));
+      expect(offers).toContain("pause");
+      expect(offers).not.toContain("discount");
+      await part(r, "cancel").first().click();
+      await part(r, "confirm").click();
+      await expect(dialog(r), "the collector acknowledged it").toHaveAttribute("data-step", "done");
+      const outcome = (await p.evaluate(() => window.__events)).find((e) => e.name === "outcome").detail;
+      expect(outcome.served).toEqual({ flow_version: 1 });
+      expect(outcome.customer).toEqual({ id: "cus_annual", subscription_id: "sub_annual" });
+      const rows = await exported(c.base);
+      expect(rows).toHaveLength(1);
+      expect(rows[0]).toContain("cus_annual");
+      await p.close();
+    } finally {
+      c.stop();
+    }
+  });
+
+  test("the page's fallback is shown when the collector is down", async ({ t, server }) => {
+    const c = await startCollector(server.origin);
+    const url = `${c.base}/v1/flows/box/config`;
+    c.stop();
+    const p = await t.open(hostPage({ head: RECORD_EVENTS,
+      attrs: `config="${url}" token="${mint("cus_1", "sub_1")}" display="inline" fallback-url="https://shop.example/cancel" fallback-email="help@shop.example"` }));
+    const r = p.locator("cancel-flow");
+    await expect(part(r, "fallback")).toBeVisible();
+    await expect(part(r, "fallback").locator('a[href="https://shop.example/cancel"]')).toBeVisible();
+    await expect(part(r, "fallback").locator('a[href="mailto:help@shop.example"]')).toBeVisible();
+    const errors = (await p.evaluate(() => window.__events)).filter((e) => e.name === "error");
+    expect(errors.map((e) => e.detail.kind)).toEqual(["config"]);
+    t.consoleErrors.length = 0;
+    await p.close();
   });
 });

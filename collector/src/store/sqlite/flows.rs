@@ -55,17 +55,19 @@ impl FlowReads for SqliteBackend {
     }
 
     async fn customer_history(&self, customer_id: &str, include_test: bool) -> Result<HistoryCounts, StoreError> {
-        // Each part is a range of the index (customer_id, result_type, created_at, test).
+        // One pass over the customer's range of the index (customer_id, result_type,
+        // created_at, test), read from the index alone, and one range of their pauses.
         Ok(sqlx::query_as(
-            "SELECT \
-            (SELECT count(*) FROM outcomes WHERE customer_id = $1 AND result_type <> 'abandoned' AND ($2 OR NOT test)), \
-            (SELECT max(created_at) FROM outcomes \
-                WHERE customer_id = $1 AND result_type <> 'abandoned' AND ($2 OR NOT test)), \
-            (SELECT max(created_at) FROM outcomes \
-                WHERE customer_id = $1 AND result_type = 'discount_accepted' AND ($2 OR NOT test)), \
-            (SELECT count(*) FROM outcomes WHERE customer_id = $1 AND result_type = 'paused' AND ($2 OR NOT test) \
-                AND created_at > coalesce((SELECT max(created_at) FROM outcomes WHERE customer_id = $1 \
-                    AND result_type NOT IN ('paused', 'abandoned') AND ($2 OR NOT test)), ''))",
+            "WITH h AS (SELECT \
+                count(*) FILTER (WHERE result_type <> 'abandoned') AS sessions, \
+                max(created_at) FILTER (WHERE result_type <> 'abandoned') AS last_session, \
+                max(created_at) FILTER (WHERE result_type = 'discount_accepted') AS last_discount, \
+                max(created_at) FILTER (WHERE result_type NOT IN ('paused', 'abandoned')) AS last_other \
+                FROM outcomes WHERE customer_id = $1 AND ($2 OR NOT test)) \
+            SELECT h.sessions, h.last_session, h.last_discount, \
+                (SELECT count(*) FROM outcomes WHERE customer_id = $1 AND result_type = 'paused' \
+                    AND ($2 OR NOT test) AND created_at > coalesce(h.last_other, '')) \
+            FROM h",
         )
         .bind(customer_id)
         .bind(include_test)
