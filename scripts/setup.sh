@@ -48,4 +48,12 @@ if ! command -v zopfli >/dev/null 2>&1; then
     || { $SUDO apt-get update && $SUDO apt-get install -y --no-install-recommends zopfli; }
 fi
 
+if ! command -v faketime >/dev/null 2>&1; then
+  say "installing Debian's faketime (the collector's tests shift its clock)"
+  SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get install -y --no-install-recommends faketime \
+    || { $SUDO apt-get update && $SUDO apt-get install -y --no-install-recommends faketime; }
+fi
+
 say "ready: $(trunk --version), $(wasm-bindgen --version), $(node_modules/.bin/wasm-opt --version), $(/usr/bin/chromium --version 2>/dev/null | head -1)"

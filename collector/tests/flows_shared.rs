@@ -1,7 +1,8 @@
 //! Several collectors on one database serving flows (COLLECTOR.md sections 7 and 8), each
 //! its own process, on SQLite and PostgreSQL: a version written through one is served by
 //! the other within 5 seconds, and customers served by both at once get one recorded
-//! group each, the same in every answer.
+//! group each, the same in every answer; and "days since" counts by the collector's own
+//! clock (one collector under libfaketime).
 
 mod common;
 
@@ -144,4 +145,67 @@ async fn count_assignments(database: &str) -> (i64, i64) {
         let mut c = sqlx::PgConnection::connect(database).await.unwrap();
         sqlx::query_as(query).fetch_one(&mut c).await.unwrap()
     }
+}
+
+/// Every "days since" is by the collector's own clock, never the database's: a collector
+/// whose clock runs 100 days ahead (libfaketime) offers again the discount that one on
+/// the real clock still withholds, from the same database.
+#[test]
+fn the_cooldown_counts_by_the_collector_s_own_clock() {
+    if std::process::Command::new("faketime").arg("--version").output().is_err() {
+        panic!("faketime is missing: scripts/setup.sh installs Debian's faketime");
+    }
+    for db in Db::all() {
+        let now = Server::start(db, &ARGS);
+        let later = Server::start_with_clock(
+            common::server::temp_dir(),
+            now.database.clone(),
+            ARGS.iter().map(|s| s.to_string()).collect(),
+            Some("+100d"),
+        );
+        rt().block_on(async {
+            assert_eq!(put(&now, &doc(20, false)).await, StatusCode::CREATED);
+            let discount = json!({
+                "schema": "cancel-flow/outcome@1", "id": "00000000-0000-4000-8000-000000000100",
+                "created_at": OffsetDateTime::now_utc().format(&time::format_description::well_known::Rfc3339).unwrap(),
+                "flow_id": "box", "test": false, "customer": { "id": "cus_clock", "subscription_id": "sub_clock" }, "plan_id": "weekly", "locale": "en",
+                "result": { "type": "discount_accepted", "percent_off": 20, "months": 3 },
+                "survey": null, "offers": [], "keep_in_touch": false, "steps": ["survey", "done"], "elapsed_ms": 1000
+            });
+            let r = reqwest::Client::new()
+                .post(now.url("/v1/outcomes"))
+                .bearer_auth(token("cus_clock"))
+                .header("content-type", "application/json")
+                .body(discount.to_string())
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.status(), StatusCode::CREATED, "{}", r.text().await.unwrap_or_default());
+            let client = reqwest::Client::new();
+            let today = config(&client, &now.base, "cus_clock").await;
+            assert!(today["offers"].get("discount").is_none(), "{db:?}: withheld today");
+            // The token's exp is by the real clock: the later collector needs one minted on its own.
+            let r = client
+                .get(later.url("/v1/flows/box/config"))
+                .bearer_auth(token_at(
+                    "cus_clock",
+                    OffsetDateTime::now_utc().unix_timestamp() + 100 * 86_400,
+                ))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.status(), StatusCode::OK);
+            let later_config: Value = r.json().await.unwrap();
+            assert_eq!(later_config["offers"]["discount"]["percent_off"], 20, "{db:?}: 100 days later, offered again");
+        });
+    }
+}
+
+fn token_at(customer: &str, now: i64) -> String {
+    jsonwebtoken::encode(
+        &jsonwebtoken::Header::new(jsonwebtoken::Algorithm::HS256),
+        &json!({ "sub": customer, "exp": now + 600 }),
+        &jsonwebtoken::EncodingKey::from_secret(SECRET.as_bytes()),
+    )
+    .unwrap()
 }

@@ -87,7 +87,21 @@ impl Server {
 
     /// Starts `serve` on a given database.
     pub fn start_on(dir: PathBuf, database: String, args: Vec<String>) -> Server {
-        let mut child = Command::new(binary())
+        Server::start_with_clock(dir, database, args, None)
+    }
+
+    /// Starts `serve` on a given database with its clock shifted by Debian's `faketime`
+    /// (`clock`: `+100d`, `-40d`; monotonic time is left alone so timers work).
+    pub fn start_with_clock(dir: PathBuf, database: String, args: Vec<String>, clock: Option<&str>) -> Server {
+        let mut command = match clock {
+            Some(offset) => {
+                let mut c = Command::new("faketime");
+                c.args(["-f", offset, binary()]).env("FAKETIME_DONT_FAKE_MONOTONIC", "1");
+                c
+            }
+            None => Command::new(binary()),
+        };
+        let mut child = command
             .arg("serve")
             .args(["--listen", "127.0.0.1:0", "--database", &database])
             .args(&args)
