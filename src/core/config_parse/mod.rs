@@ -197,6 +197,7 @@ pub fn parse_value(v: &Value) -> Result<Parsed, ConfigError> {
             return Err(ConfigError::new("theme", format!("must be \"light\", \"dark\" or \"auto\", not \"{other}\"")))
         }
     };
+    let served = root.get("served").map(|v| served(v, "served", &mut warnings)).transpose()?;
     warnings.extend(root.unknown());
     let warnings = warnings.into_iter().map(|p| format!("{p}: unknown field, ignored")).collect();
     Ok(Parsed {
@@ -217,6 +218,7 @@ pub fn parse_value(v: &Value) -> Result<Parsed, ConfigError> {
             fallback,
             texts,
             theme,
+            served,
         },
         warnings,
     })
