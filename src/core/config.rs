@@ -279,12 +279,30 @@ pub struct CancelSettings {
 }
 
 /// Where a person can still cancel when the widget cannot.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Fallback {
     /// A cancel form or page.
     pub url: Option<String>,
     /// An email address.
     pub email: Option<String>,
+}
+
+impl Fallback {
+    /// Neither a url nor an email: nothing to offer.
+    pub fn is_empty(&self) -> bool {
+        self.url.is_none() && self.email.is_none()
+    }
+
+    /// This fallback, or `other` when this one has nothing to offer: a config's own
+    /// fallback wins over the shop's `fallback-url` / `fallback-email` attributes whenever
+    /// the config names a usable one (contract 1.2).
+    pub fn or(self, other: Fallback) -> Fallback {
+        if self.is_empty() {
+            other
+        } else {
+            self
+        }
+    }
 }
 
 /// Light, dark, or following the system.

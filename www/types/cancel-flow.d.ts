@@ -580,8 +580,8 @@ export type CancelFlowEventName = keyof CancelFlowEventMap;
  * The attributes of `<cancel-flow>`; each overrides the config field of the same meaning
  * (but for `fallback-url` and `fallback-email`, which the config's own `fallback` wins
  * over). Changed after the element is on the page, they take effect at the next open;
- * `config`, `display`, `fallback-url` and `fallback-email` re-render at once unless a
- * modal flow is open.
+ * `token`, `config`, `display`, `fallback-url` and `fallback-email` re-render at once
+ * unless a modal flow is open.
  */
 export interface CancelFlowAttributes {
   /**
