@@ -132,8 +132,9 @@ class CancelFlowElement extends HTMLElement {
       const cssReady = new Promise((r) => at.append(el("link", { rel: "stylesheet", href: here("cancel-flow.css"), onload: r, onerror: r })));
       const gone = () => !this.isConnected || this.#mount !== at;
       // The config: the JS API's object or URL, the `config` attribute's URL (requested
-      // now, beside the glue and the wasm; once per URL and token), or the inline JSON.
-      const c = api ? api.config : this.getAttribute("config");
+      // now, beside the glue and the wasm; once per URL and token; empty is none, as for
+      // every attribute), or the inline JSON.
+      const c = api ? api.config : this.getAttribute("config") || null;
       const token = this.getAttribute("token") ?? "";
       let url, text;
       if (typeof c == "string") {

@@ -247,6 +247,15 @@ test.describe("config from a URL", () => {
     await expect(part(q.locator("cancel-flow"), "fallback").locator("a").first()).toHaveAttribute("href", "https://shop.example/account/cancel-form");
   });
 
+  test("an empty config attribute is none: the inline config is used and nothing is requested", async ({ t }) => {
+    const requested = [];
+    t.ctx.on("request", (q) => requested.push(new URL(q.url()).pathname));
+    const { p, r } = await t.start(meal(t, { flow_id: "inline-flow" }), { attrs: 'config=""', before: RECORD_EVENTS });
+    expect((await events(p, "ready")).map((e) => e.flow_id)).toEqual(["inline-flow"]);
+    expect(requested.filter((u) => u.startsWith("/p/")), "the page itself, once").toHaveLength(1);
+    await expect(dialog(r)).toHaveAttribute("data-step", "survey");
+  });
+
   test("the JS API with a URL: a config that cannot load rejects with kind config", async ({ t }) => {
     const p = await t.open(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>app</title><script type="module" src="/cancel-flow/embed.js"></script></head><body><h1>App</h1></body></html>`);
     const url = t.server.config(t.bucket, "", { status: 503 });
