@@ -16,10 +16,11 @@ const load = () =>
 // A config given by URL (contract 1.2: perhaps served by the collector for this customer),
 // fetched beside the glue and the wasm. With a token: `Authorization: Bearer`, no cookies
 // (mode "cors", fetch's default); without: a plain GET. Aborted after 10 s without an
-// answer (AbortSignal.timeout: a TimeoutError). It never rejects: the answer's text, else
-// its status (any but 200) or what fetch threw, for the wasm to read or to name.
+// answer (AbortSignal.timeout: a TimeoutError; a browser without it, Chromium before 103,
+// waits as long as fetch does). It never rejects: the answer's text, else its status (any
+// but 200) or what fetch threw, for the wasm to read or to name.
 const get = (url, token) =>
-  fetch(url, { signal: AbortSignal.timeout(1e4), ...(token && { credentials: "omit", headers: { Authorization: "Bearer " + token } }) })
+  fetch(url, { signal: AbortSignal.timeout?.(1e4), ...(token && { credentials: "omit", headers: { Authorization: "Bearer " + token } }) })
     .then((r) => (r.status == 200 ? r.text() : r.status))
     .catch((e) => e);
 // The attributes the element observes (the wasm reads them from the element when it

@@ -247,6 +247,15 @@ test.describe("config from a URL", () => {
     await expect(part(q.locator("cancel-flow"), "fallback").locator("a").first()).toHaveAttribute("href", "https://shop.example/account/cancel-form");
   });
 
+  test("a browser without AbortSignal.timeout (Chromium before 103) still loads a config URL", async ({ t }) => {
+    await t.ctx.addInitScript(() => { delete AbortSignal.timeout; });
+    const url = t.server.config(t.bucket, meal(t, { served: SERVED }));
+    const { p, r } = await t.start(undefined, { attrs: `config="${url}" token="tok"` });
+    expect(await p.evaluate(() => typeof AbortSignal.timeout)).toBe("undefined");
+    expect(t.server.configRequests(t.bucket)[0].headers.authorization).toBe("Bearer tok");
+    expect((await cancelAndPost(t, r)).json.served).toEqual(SERVED);
+  });
+
   test("an empty config attribute is none: the inline config is used and nothing is requested", async ({ t }) => {
     const requested = [];
     t.ctx.on("request", (q) => requested.push(new URL(q.url()).pathname));
