@@ -53,11 +53,18 @@ fn arb_json() -> impl Strategy<Value = Value> {
     })
 }
 
-const EXAMPLES: [&str; 3] = ["meal-box", "direct-de", "saas-tiers"];
+/// The fixtures, and one as a collector serves it (with `served`, contract 1.2).
+const EXAMPLES: [&str; 4] = ["meal-box", "direct-de", "saas-tiers", "saas-tiers+served"];
 
 fn example(name: &str) -> Value {
-    let text = std::fs::read_to_string(format!("{}/tests/fixtures/{name}.json", env!("CARGO_MANIFEST_DIR"))).unwrap();
-    serde_json::from_str(&text).unwrap()
+    let (file, served) = name.split_once('+').unwrap_or((name, ""));
+    let text = std::fs::read_to_string(format!("{}/tests/fixtures/{file}.json", env!("CARGO_MANIFEST_DIR"))).unwrap();
+    let mut v: Value = serde_json::from_str(&text).unwrap();
+    if served == "served" {
+        v["served"] =
+            serde_json::json!({ "flow_version": 7, "experiment": { "id": "winter-offers", "variant": "holdout" } });
+    }
+    v
 }
 
 /// Every value inside `v`: its JSON pointer (to replace it) and its config path as errors

@@ -453,3 +453,66 @@ fn localized_text_falls_back() {
     assert_eq!(t.get("pt"), "Olá");
     assert_eq!(t.get("de"), "Hello");
 }
+
+#[test]
+fn a_config_that_cannot_be_loaded_names_why() {
+    use cancel_flow::core::config_parse::{load_error, not_loaded, LoadFailure};
+    let url = "https://collector.shop.example/v1/flows/box/config";
+    let cases = [
+        (LoadFailure::Status(503), "the server answered 503"),
+        (LoadFailure::Status(404), "the server answered 404"),
+        (LoadFailure::Timeout, "no answer in 10 s"),
+        (LoadFailure::Network, "a network error, or the server's CORS does not allow this page"),
+        (LoadFailure::NotJson, "the answer is not JSON"),
+    ];
+    for (why, says) in cases {
+        assert_eq!(load_error(url, why).to_string(), format!("config: could not load {url} ({says})"));
+    }
+    let de = Overrides { locale: Some("de".into()), ..Default::default() };
+    let r = not_loaded("/c.json", LoadFailure::Timeout, &de);
+    assert_eq!((r.error.path.as_str(), r.fallback, r.locale.as_deref()), ("config", Fallback::default(), Some("de")));
+}
+
+#[test]
+fn a_fetched_config_that_is_not_json_could_not_be_loaded() {
+    use cancel_flow::core::config_parse::read_fetched_config;
+    let o = Overrides::default();
+    for text in ["<!doctype html><p>Sign in</p>", "", "  ", "{\"schema\": "] {
+        let r = read_fetched_config("/c.json", text, &o).unwrap_err();
+        assert_eq!(r.error.to_string(), "config: could not load /c.json (the answer is not JSON)", "{text:?}");
+        assert!(r.fallback.is_empty());
+    }
+    // JSON is read as any config: valid, or refused at its field with its own fallback.
+    let meal = example("meal-box").to_string();
+    assert_eq!(read_fetched_config("/c.json", &meal, &o).unwrap().config, read_config(&meal, &o).unwrap().config);
+    let mut bad = example("meal-box");
+    bad["flow"] = json!("sideways");
+    let r = read_fetched_config("/c.json", &bad.to_string(), &o).unwrap_err();
+    assert_eq!(r.error.path, "flow");
+    assert_eq!(r.fallback.email.as_deref(), Some("help@shop.example"));
+    // Too big is still too big, not "not JSON".
+    let big = format!("\"{}\"", "x".repeat(300 * 1024));
+    assert!(read_fetched_config("/c.json", &big, &o).unwrap_err().error.problem.starts_with("is 300 KB"));
+}
+
+#[test]
+fn the_shops_fallback_attributes_are_checked_and_lose_to_the_configs() {
+    use cancel_flow::core::config_parse::shop_fallback;
+    let shop = shop_fallback(Some("/account/cancel"), Some("help@shop.example"));
+    assert_eq!(shop, Fallback { url: Some("/account/cancel".into()), email: Some("help@shop.example".into()) });
+    for url in ["javascript:alert(1)", "data:text/html,x", "//evil.example", "ftp://x", "https://a b", ""] {
+        assert_eq!(shop_fallback(Some(url), None), Fallback::default(), "{url}");
+    }
+    for email in ["nobody", "a@b", "<a>@b.example", "a@b.example c", ""] {
+        assert_eq!(shop_fallback(None, Some(email)), Fallback::default(), "{email}");
+    }
+    assert_eq!(
+        shop_fallback(Some("http://shop.example/cancel"), None).url.as_deref(),
+        Some("http://shop.example/cancel")
+    );
+    // The config's own fallback wins whenever it names one; the shop's fills only a gap.
+    let own = Fallback { url: None, email: Some("own@shop.example".into()) };
+    assert_eq!(own.clone().or(shop.clone()), own);
+    assert_eq!(Fallback::default().or(shop.clone()), shop);
+    assert!(Fallback::default().is_empty());
+}

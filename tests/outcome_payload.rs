@@ -320,3 +320,61 @@ fn each_result_names_its_type_as_written() {
         assert_eq!(serde_json::to_value(r).unwrap()["type"], r.type_name());
     }
 }
+
+/// The flows whose payloads `tests/fixtures/payloads-1.1.jsonl` holds, byte for byte, as
+/// the widget wrote them before contract 1.2: a config without `served` must keep
+/// writing exactly these bytes (1.0 and 1.1 outcomes unchanged).
+fn recorded_flows() -> Vec<(&'static str, Flow)> {
+    let mut paused = flow(|_| {});
+    paused.apply(Action::ChooseReason("too_much".into()));
+    paused.apply(Action::Next);
+    paused.apply(Action::ChooseOption(OfferKind::Pause, "4-week".into()));
+    paused.apply(Action::Accept(OfferKind::Pause));
+
+    let mut downgraded = flow(|_| {});
+    downgraded.apply(Action::ChooseReason("too_expensive".into()));
+    downgraded.apply(Action::SetComment("  money is tight  ".into()));
+    downgraded.apply(Action::Next);
+    downgraded.apply(Action::Accept(OfferKind::Downgrade));
+
+    // 1.1: a reason preset, whose feedback the survey answer carries.
+    let mut preset = flow(|v| v["survey"]["reasons"][1] = json!({ "preset": "too_much" }));
+    preset.apply(Action::ChooseReason("too_much".into()));
+    preset.apply(Action::Next);
+    preset.apply(Action::ChooseOption(OfferKind::Frequency, "20-per-50-week".into()));
+    preset.apply(Action::Accept(OfferKind::Frequency));
+
+    let mut cancelled = flow(|v| v["cancel"]["effective"] = json!(["period_end", "immediately"]));
+    cancelled.apply(Action::Cancel);
+    cancelled.apply(Action::SetKeepInTouch(true));
+    cancelled.apply(Action::ChooseEffective(Effective::Immediately));
+    cancelled.apply(Action::Confirm);
+
+    let mut discount =
+        flow(|v| v["offers"]["discount"] = json!({"amount_off_minor": 500, "currency": "EUR", "months": 3}));
+    discount.apply(Action::Skip);
+    discount.apply(Action::Accept(OfferKind::Discount));
+
+    vec![
+        ("paused", paused),
+        ("downgraded", downgraded),
+        ("preset", preset),
+        ("cancelled", cancelled),
+        ("discount", discount),
+        ("abandoned", flow(|_| {})),
+    ]
+}
+
+#[test]
+fn payloads_are_byte_identical_to_those_recorded_before_1_2() {
+    let path = format!("{}/tests/fixtures/payloads-1.1.jsonl", env!("CARGO_MANIFEST_DIR"));
+    let recorded = std::fs::read_to_string(path).unwrap();
+    let lines: Vec<&str> = recorded.lines().collect();
+    let flows = recorded_flows();
+    assert_eq!(lines.len(), flows.len(), "one recorded payload per flow");
+    for ((name, f), line) in flows.iter().zip(lines) {
+        let text = Outcome::of(f, &ctx()).to_json();
+        assert_eq!(text, line, "{name}: the same bytes as recorded");
+        assert_eq!(read_outcome(&text).map(|o| o.to_json()), Ok(text), "{name}: reads back to the same bytes");
+    }
+}

@@ -6,7 +6,7 @@
 //! JSON Schema validator (Ajv) and against the real widget is tests/e2e/schema.spec.mjs.
 #![cfg(feature = "schema")]
 
-use cancel_flow::core::config::{Effective, Feedback, OfferKind, Span, Unit};
+use cancel_flow::core::config::{Effective, Feedback, OfferKind, Served, ServedExperiment, Span, Unit};
 use cancel_flow::core::config_parse::{parse_config, Overrides};
 use cancel_flow::core::config_schema::{config_schema, files, outcome_schema, ConfigFile};
 use cancel_flow::core::date::Ymd;
@@ -118,6 +118,7 @@ fn sample(result: OutcomeResult, survey: Option<SurveyAnswer>) -> Outcome {
         keep_in_touch: false,
         steps: vec![Step::Survey, Step::Offers, Step::Done],
         elapsed_ms: 41234,
+        served: None,
     }
 }
 
@@ -187,6 +188,18 @@ fn the_outcome_schema_names_exactly_what_the_widget_writes() {
         ),
         sample(OutcomeResult::Cancelled { effective: Effective::Immediately, effective_on: None }, None),
         sample(OutcomeResult::Abandoned, None),
+        // Contract 1.2: what the collector served, with and without an experiment.
+        Outcome {
+            served: Some(Served {
+                flow_version: 3,
+                experiment: Some(ServedExperiment { id: "winter-offers".into(), variant: "holdout".into() }),
+            }),
+            ..sample(OutcomeResult::Abandoned, None)
+        },
+        Outcome {
+            served: Some(Served { flow_version: 1, experiment: None }),
+            ..sample(OutcomeResult::Abandoned, None)
+        },
     ];
     let schema = outcome_schema().to_value();
     for outcome in outcomes {

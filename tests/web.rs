@@ -167,6 +167,84 @@ async fn a_bad_config_shows_the_fallback() {
     assert!(container.query_selector("[part~=error]").unwrap().is_some());
 }
 
+/// Options for `boot` of a config embed.js requested from `url`.
+fn fetched_from(url: &str) -> JsValue {
+    let o = options("inline");
+    js_sys::Reflect::set(&o, &"configUrl".into(), &url.into()).unwrap();
+    o
+}
+
+/// The messages of the `cancel-flow:error` events dispatched on `host` from now on.
+fn error_messages(host: &HtmlElement) -> (std::rc::Rc<std::cell::RefCell<Vec<String>>>, gloo_events::EventListener) {
+    let seen = std::rc::Rc::new(std::cell::RefCell::new(Vec::new()));
+    let into = seen.clone();
+    let listener = gloo_events::EventListener::new(host, "cancel-flow:error", move |e| {
+        let detail = e.unchecked_ref::<web_sys::CustomEvent>().detail();
+        let kind = js_sys::Reflect::get(&detail, &"kind".into()).unwrap().as_string().unwrap();
+        let message = js_sys::Reflect::get(&detail, &"message".into()).unwrap().as_string().unwrap();
+        into.borrow_mut().push([kind, message].join(" "));
+    });
+    (seen, listener)
+}
+
+/// The `href`s of the fallback links in `container`.
+fn fallback_links(container: &HtmlElement) -> Vec<String> {
+    let links = container.query_selector_all("[part~=fallback] a").unwrap();
+    (0..links.length())
+        .map(|i| links.item(i).unwrap().unchecked_into::<web_sys::Element>().get_attribute("href").unwrap())
+        .collect()
+}
+
+#[wasm_bindgen_test]
+async fn a_config_that_cannot_load_shows_the_shops_fallback() {
+    let timeout = js_sys::Object::new();
+    js_sys::Reflect::set(&timeout, &"name".into(), &"TimeoutError".into()).unwrap();
+    let network = js_sys::Error::new("Failed to fetch");
+    network.set_name("TypeError");
+    let cases: [(JsValue, &str); 5] = [
+        (JsValue::from(503), "the server answered 503"),
+        (timeout.into(), "no answer in 10 s"),
+        (network.into(), "a network error, or the server's CORS does not allow this page"),
+        (JsValue::from_str("<html>"), "the answer is not JSON"),
+        (JsValue::from_str(""), "the answer is not JSON"),
+    ];
+    for (answer, why) in cases {
+        let (host, container) = host();
+        host.set_attribute("fallback-url", "/account/cancel").unwrap();
+        host.set_attribute("fallback-email", "support@shop.example").unwrap();
+        let (errors, _listener) = error_messages(&host);
+        let handle = mount::boot(host, container.clone(), answer, fetched_from("/flows/box/config")).await;
+        assert!(!handle.ok());
+        assert_eq!(*errors.borrow(), [format!("config config: could not load /flows/box/config ({why})")]);
+        assert_eq!(fallback_links(&container), ["/account/cancel", "mailto:support@shop.example"], "{why}");
+    }
+}
+
+#[wasm_bindgen_test]
+async fn a_configs_own_fallback_wins_over_the_shops() {
+    let with_attributes = || {
+        let (host, container) = host();
+        host.set_attribute("fallback-url", "javascript:alert(1)").unwrap();
+        host.set_attribute("fallback-email", "support@shop.example").unwrap();
+        (host, container)
+    };
+    // A config that can be read, though invalid, names its own fallback.
+    let (host, container) = with_attributes();
+    let bad = MEAL_BOX.replace("\"count\": 2 }", "\"count\": 0 }");
+    let _h = mount::boot(host, container.clone(), bad.into(), fetched_from("/c.json")).await;
+    assert_eq!(fallback_links(&container), ["https://shop.example/account/cancel-form", "mailto:help@shop.example"]);
+    // One without a fallback gets the shop's, with the unsafe url left out.
+    let (host, container) = with_attributes();
+    let none = MEAL_BOX.replace("\"fallback\"", "\"no_fallback\"");
+    let _h = mount::boot(host, container.clone(), none.into(), options("inline")).await;
+    assert_eq!(fallback_links(&container), ["mailto:support@shop.example"]);
+    // A valid config mounts as ever, from a URL's text too.
+    let (host, container) = with_attributes();
+    let h = mount::boot(host, container.clone(), MEAL_BOX.into(), fetched_from("/c.json")).await;
+    assert!(h.ok());
+    assert_eq!(step(&container).as_deref(), Some("survey"));
+}
+
 #[wasm_bindgen_test]
 async fn config_text_is_rendered_as_text() {
     let (host, container) = host();

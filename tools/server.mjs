@@ -1,6 +1,7 @@
 // A small loopback HTTP server used by the demo (`make demo`) and by the end-to-end
 // tests: serves a built dist/ under a prefix, host pages registered per test under
-// /p/<name>, configs under /config/<name>.json, and a recording outcome endpoint at
+// /p/<name>, configs under /config/<name>.json (each request recorded; a config may answer
+// with another status, or never), and a recording outcome endpoint at
 // /api/<bucket>/outcome(s) whose behaviour a test can program (fail N times, always
 // fail with a status, hang, Retry-After). /outcomes lists what arrived, as HTML.
 import http from "node:http";
@@ -128,8 +129,9 @@ export function startServer({ dist, prefix = "/cancel-flow/", port = 0, host = "
     if (p.startsWith("/config/")) {
       const c = configs.get(p.slice(8).replace(/\.json$/, ""));
       if (c === undefined) { res.writeHead(404); return res.end(); }
+      c.requests.push({ method: req.method, headers: req.headers, t: Date.now() });
       if (c.hang) return; // never answers: a config URL that times out
-      res.writeHead(200, { "content-type": "application/json", "cache-control": "no-store" });
+      res.writeHead(c.status, { "content-type": c.type, "cache-control": "no-store" });
       return res.end(c.body);
     }
     const accepts = String(req.headers["accept-encoding"] || "");
@@ -145,7 +147,14 @@ export function startServer({ dist, prefix = "/cancel-flow/", port = 0, host = "
       resolve({
         origin: `http://${host}:${addr.port}`,
         page(name, html, headers) { pages.set(name, { html, headers }); return `/p/${name}`; },
-        config(name, obj, opts = {}) { configs.set(name, { body: typeof obj === "string" ? obj : JSON.stringify(obj), hang: !!opts.hang }); return `/config/${name}.json`; },
+        /** Serves `obj` (or a string as it is) at /config/<name>.json: with `status` (200), `type` (JSON), or never answering (`hang`). */
+        config(name, obj, opts = {}) {
+          const body = typeof obj === "string" ? obj : JSON.stringify(obj);
+          configs.set(name, { body, hang: !!opts.hang, status: opts.status || 200, type: opts.type || "application/json", requests: configs.get(name)?.requests || [] });
+          return `/config/${name}.json`;
+        },
+        /** The requests /config/<name>.json received: method, headers, time. */
+        configRequests(name) { return configs.get(name)?.requests || []; },
         behave(name, behaviour) { const b = bucket(name); b.behaviour = behaviour; b.seen = 0; },
         requests(name) { return bucket(name).requests; },
         served,

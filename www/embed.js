@@ -13,9 +13,20 @@ const load = () =>
     await m.default({ module_or_path: r });
     return m;
   }).catch((e) => { wasm = null; throw e; }));
-// The attributes the element observes (the wasm reads the overrides among them from the
-// element when it boots); the last two, config and display, re-render at once when changed.
-const ATTRS = ["endpoint", "locale", "customer-id", "subscription-id", "token", "theme", "config", "display"];
+// A config given by URL (contract 1.2: perhaps served by the collector for this customer),
+// fetched beside the glue and the wasm. With a token: `Authorization: Bearer`, no cookies
+// (mode "cors", fetch's default); without: a plain GET. Aborted after 10 s without an
+// answer (AbortSignal.timeout: a TimeoutError; a browser without it, Chromium before 103,
+// waits as long as fetch does). It never rejects: the answer's text, else its status (any
+// but 200) or what fetch threw, for the wasm to read or to name.
+const get = (url, token) =>
+  fetch(url, { signal: AbortSignal.timeout?.(1e4), ...(token && { credentials: "omit", headers: { Authorization: "Bearer " + token } }) })
+    .then((r) => (r.status == 200 ? r.text() : r.status))
+    .catch((e) => e);
+// The attributes the element observes (the wasm reads them from the element when it
+// boots); those from the fifth on (token, config, display and the fallbacks) re-render at
+// once when changed.
+const ATTRS = ["endpoint", "locale", "customer-id", "subscription-id", "theme", "token", "config", "display", "fallback-url", "fallback-email"];
 const el = (tag, props) => Object.assign(document.createElement(tag), props);
 // The trigger's own look, so nothing but this file loads before idle or interaction;
 // the full stylesheet comes with the flow. A constructable sheet also works under a
@@ -27,6 +38,9 @@ const TRIGGER_CSS = `:host{display:inline-block}:host([display=inline]){display:
   `.trigger:focus-visible{outline:3px solid var(--cf-color-accent,#1d4ed8);outline-offset:2px}` +
   `.trigger[data-theme=dark]{--c:#ff8f85;--b:#161b22}@media (prefers-color-scheme:dark){.trigger:not([data-theme=light]){--c:#ff8f85;--b:#161b22}}`;
 let sheet;
+// A fallback the load error box may link: http(s) or a same-origin path; a plausible email.
+const URL_OK = /^(https?:\/\/|\/(?!\/))/i;
+const EMAIL_OK = /^[^\s@<>]+@[^\s@<>]+$/;
 const failure = (message, kind) => Object.assign(Error(message), { name: "CancelFlowError", kind });
 const idle = (f) => (w.requestIdleCallback ? requestIdleCallback(f, { timeout: 3000 }) : setTimeout(f, 200));
 
@@ -37,11 +51,13 @@ const idle = (f) => (w.requestIdleCallback ? requestIdleCallback(f, { timeout: 3
 // it (tears the old flow down, boots again with the current attributes) before opening,
 // unless a modal flow is open right now: that one is never disturbed, and the change
 // waits for the open after it. An inline flow is always on screen; it re-mounts when
-// the page calls open(). `config` and `display` re-render at once (unless a modal is
-// open): they change what the page shows (a bad config's error box, a trigger or an
-// inline flow), not only what the next flow sends. The trigger follows `theme` at once.
-// A re-mount emits cancel-flow:ready again; an outcome the old flow had not delivered yet
-// stays in the outbox and is re-sent on the next page load.
+// the page calls open(). `token`, `config`, `display`, `fallback-url` and
+// `fallback-email` re-render at once (unless a modal is open): they change what the page
+// shows (a config served for the token, a config error box with its fallback, a trigger
+// or an inline flow), not only what the next flow sends. The trigger follows `theme` at
+// once. A re-mount emits cancel-flow:ready again; an outcome the old flow had not
+// delivered yet stays in the outbox and is re-sent on the next page load. A config URL is
+// requested once per URL and token: a re-mount for any other change reuses the answer.
 class CancelFlowElement extends HTMLElement {
   static observedAttributes = ATTRS;
   #api;
@@ -50,6 +66,8 @@ class CancelFlowElement extends HTMLElement {
   #trigger;
   #mount;
   #stale;
+  #key;
+  #config;
 
   /** `api` ({config, resolve, reject}) only from window.CancelFlow.open. */
   constructor(api) {
@@ -73,7 +91,7 @@ class CancelFlowElement extends HTMLElement {
     this.#stale = 1;
     if (name == "theme" && this.#trigger) this.#trigger.dataset.theme = value ?? "auto";
     // Not before the first render: an element upgraded with its attributes renders once.
-    if (ATTRS.indexOf(name) > 5 && this.isConnected && this.#mount) this.#refresh();
+    if (ATTRS.indexOf(name) > 4 && this.isConnected && this.#mount) this.#refresh();
   }
 
   #refresh() {
@@ -114,22 +132,30 @@ class CancelFlowElement extends HTMLElement {
       const api = this.#api;
       const cssReady = new Promise((r) => at.append(el("link", { rel: "stylesheet", href: here("cancel-flow.css"), onload: r, onerror: r })));
       const gone = () => !this.isConnected || this.#mount !== at;
-      // The config: the JS API's object or URL, the `config` attribute's URL (fetched by
-      // the wasm), or the inline JSON.
-      const c = api ? api.config : this.getAttribute("config");
-      const [url, text] = typeof c == "string" ? [c, ""] : [, api ? JSON.stringify(c ?? null) : this.querySelector('script[type="application/json"]')?.textContent ?? ""];
+      // The config: the JS API's object or URL, the `config` attribute's URL (requested
+      // now, beside the glue and the wasm; once per URL and token; empty is none, as for
+      // every attribute), or the inline JSON.
+      const c = api ? api.config : this.getAttribute("config") || null;
+      const token = this.getAttribute("token") ?? "";
+      let url, text;
+      if (typeof c == "string") {
+        if (this.#key != (this.#key = c + "\n" + token)) this.#config = get(c, token);
+        [url, text] = [c, this.#config];
+      } else text = api ? JSON.stringify(c ?? null) : this.querySelector('script[type="application/json"]')?.textContent ?? "";
       let m;
       try {
         m = await wasmReady;
       } catch (e) {
         // The wasm could not load: say so (once: not for a mount torn down meanwhile), keep
-        // the page intact, offer the fallback from the raw config.
+        // the page intact, offer the fallback of the raw config (a URL's only if it has
+        // arrived), else the shop's from the fallback-url and fallback-email attributes.
         if (gone()) return null;
         let fb;
-        try { fb = JSON.parse(text).fallback; } catch { /* no fallback known */ }
+        try { fb = JSON.parse(await Promise.race([text, ""])).fallback; } catch { /* no fallback known */ }
+        if (!(URL_OK.test(fb?.url) || EMAIL_OK.test(fb?.email))) fb = { url: this.getAttribute("fallback-url"), email: this.getAttribute("fallback-email") };
         const p = el("p", { part: "fallback" });
-        if (/^(https?:\/\/|\/(?!\/))/i.test(fb?.url)) p.append(el("a", { href: fb.url, textContent: "Cancel with the shop's form" }), " ");
-        if (/^[^\s@<>]+@[^\s@<>]+$/.test(fb?.email)) p.append(el("a", { href: "mailto:" + fb.email, textContent: "Email " + fb.email }));
+        if (URL_OK.test(fb.url)) p.append(el("a", { href: fb.url, textContent: "Cancel with the shop's form" }), " ");
+        if (EMAIL_OK.test(fb.email)) p.append(el("a", { href: "mailto:" + fb.email, textContent: "Email " + fb.email }));
         if (this.#trigger) this.#trigger.hidden = true;
         const box = el("div", { className: "cf-load-error", part: "error", role: "alert" });
         box.append(el("p", { textContent: "The cancellation form could not load." }), p);
@@ -140,10 +166,10 @@ class CancelFlowElement extends HTMLElement {
         api?.reject(failure(message, "load"));
         return null;
       }
-      await cssReady;
+      const [config] = await Promise.all([text, cssReady]);
       if (gone()) return null;
       // The wasm reads the attributes (ATTRS) and finds the trigger itself.
-      const handle = await m.boot(this, at, text, {
+      const handle = await m.boot(this, at, config, {
         base: here("./"),
         configUrl: url,
         api,

@@ -1,13 +1,16 @@
-//! The wasm-bindgen entry points `embed.js` calls. `boot` fetches what the flow needs
-//! (a config given by URL, the locale's catalog), reads the config once, and mounts the
-//! flow (or the config error with the fallback) into the element's shadow root; the
-//! returned `Handle` opens, closes and unmounts it.
+//! The wasm-bindgen entry points `embed.js` calls. `boot` takes the config's text (or how
+//! embed.js's request for a config URL failed: embed.js fetches it beside the glue and
+//! the wasm), fetches the locale's catalog, reads the config once, and mounts the flow
+//! (or the config error with the fallback) into the element's shadow root; the returned
+//! `Handle` opens, closes and unmounts it.
 
 use super::page::page_outbox;
 use super::settle::{Settle, Settled, Settler};
 use super::shell::Shell;
 use crate::core::config::Fallback;
-use crate::core::config_parse::{read_config, Overrides, Parsed};
+use crate::core::config_parse::{
+    not_loaded, read_config, read_fetched_config, shop_fallback, LoadFailure, Overrides, Parsed, Rejected,
+};
 use crate::core::events::{self, Closed, FailureKind, Ready};
 use crate::core::i18n::{negotiate, resolve_locale, Messages};
 use crate::ui;
@@ -73,19 +76,22 @@ struct Unusable {
     locale: Option<String>,
 }
 
-/// What `embed.js` passes: `{ base, configUrl?, loadError?, catalog?, api? }`, where
+/// What `embed.js` passes: `{ base, configUrl?, catalog?, api? }`, where `configUrl` is
+/// the URL the config was fetched from (its text or failure is `boot`'s `config`) and
 /// `api` is the JS API's `{ resolve, reject }` for a flow `CancelFlow.open` started (tests
 /// may pass `api: true` and `display` instead). The attributes (`display`, `endpoint`,
-/// `locale`, `customer-id`, `subscription-id`, `token`, `theme`) are read from the host
-/// element when the flow boots, and the trigger is its shadow root's `[part~=trigger]`.
+/// `locale`, `customer-id`, `subscription-id`, `token`, `theme`, `fallback-url`,
+/// `fallback-email`) are read from the host element when the flow boots, and the trigger
+/// is its shadow root's `[part~=trigger]`.
 struct Options {
     modal: bool,
     api: bool,
     base: String,
     config_url: Option<String>,
-    load_error: Option<String>,
     catalog: Option<String>,
     overrides: Overrides,
+    /// The shop's fallback from the attributes, for a config that has none to offer.
+    fallback: Fallback,
     settle: Option<Settle>,
     trigger: Option<HtmlElement>,
 }
@@ -108,7 +114,6 @@ impl Options {
             api: api.as_bool().unwrap_or(settle.is_some()),
             base: get_str(o, "base").unwrap_or_default(),
             config_url: get_str(o, "configUrl"),
-            load_error: get_str(o, "loadError"),
             catalog: get_str(o, "catalog"),
             overrides: Overrides {
                 endpoint: attr("endpoint"),
@@ -118,6 +123,7 @@ impl Options {
                 token: attr("token"),
                 theme: attr("theme"),
             },
+            fallback: shop_fallback(attr("fallback-url").as_deref(), attr("fallback-email").as_deref()),
             settle,
             trigger: host
                 .shadow_root()
@@ -126,17 +132,34 @@ impl Options {
         }
     }
 
-    /// Reads the config text once: the flow's config, or why it cannot be used.
-    fn read_config(&self, text: &str) -> Result<Parsed, Unusable> {
-        if let Some(message) = &self.load_error {
-            let none = Fallback { url: None, email: None };
-            return Err(Unusable { message: message.clone(), fallback: none, locale: self.overrides.locale.clone() });
-        }
-        read_config(text, &self.overrides).map_err(|r| Unusable {
+    /// Reads the config once: inline text, the text fetched from `configUrl`, or how that
+    /// request failed (`config` is then not a string). The flow's config, or why it
+    /// cannot be used, with the config's fallback or else the shop's.
+    fn read_config(&self, config: &JsValue) -> Result<Parsed, Unusable> {
+        let read = match (&self.config_url, config.as_string()) {
+            (None, text) => read_config(&text.unwrap_or_default(), &self.overrides),
+            (Some(url), Some(text)) => read_fetched_config(url, &text, &self.overrides),
+            (Some(url), None) => Err(not_loaded(url, load_failure(config), &self.overrides)),
+        };
+        read.map_err(|r: Rejected| Unusable {
             message: r.error.to_string(),
-            fallback: r.fallback,
+            fallback: r.fallback.or(self.fallback.clone()),
             locale: r.locale,
         })
+    }
+}
+
+/// How embed.js's request for the config ended when it brought no text: the status of
+/// an answer other than 200, or what `fetch` threw (a `TimeoutError` from
+/// `AbortSignal.timeout` after 10 s without an answer, or an `AbortError`; a `TypeError`
+/// for a network or CORS failure).
+fn load_failure(answer: &JsValue) -> LoadFailure {
+    if let Some(status) = answer.as_f64() {
+        return LoadFailure::Status(status as u16);
+    }
+    match get_str(answer, "name").as_deref() {
+        Some("TimeoutError" | "AbortError") => LoadFailure::Timeout,
+        _ => LoadFailure::Network,
     }
 }
 
@@ -169,20 +192,14 @@ fn locale_tag(requested: Option<&str>) -> (String, Option<String>) {
     resolve_locale(requested, &env::page_languages())
 }
 
-/// Fetches a config given by URL and the locale's catalog (`<base>i18n/<code>.json`,
-/// 10 s at most each; English when the catalog cannot load), reads the config once,
-/// then mounts.
+/// Reads the config once (`config`: the inline text, or what embed.js's request for
+/// `options.configUrl` ended with: the answer's text, its status, or the error thrown),
+/// fetches the locale's catalog (`<base>i18n/<code>.json`, 10 s at most; English when it
+/// cannot load), then mounts.
 #[wasm_bindgen]
-pub async fn boot(host: HtmlElement, container: HtmlElement, config_text: String, options: JsValue) -> Handle {
+pub async fn boot(host: HtmlElement, container: HtmlElement, config: JsValue, options: JsValue) -> Handle {
     let mut opts = Options::read(&host, &options);
-    let mut text = config_text;
-    if let Some(url) = opts.config_url.clone() {
-        match get_text(&url).await {
-            Ok(t) => text = t,
-            Err(why) => opts.load_error = Some(["config: could not load ", &url, " (", &why, ")"].concat()),
-        }
-    }
-    let read = opts.read_config(&text);
+    let read = opts.read_config(&config);
     let requested = match &read {
         Ok(p) => p.config.locale.clone(),
         Err(u) => u.locale.clone(),
@@ -204,7 +221,7 @@ pub async fn boot(host: HtmlElement, container: HtmlElement, config_text: String
 #[wasm_bindgen]
 pub fn mount(host: HtmlElement, container: HtmlElement, config_text: String, options: JsValue) -> Handle {
     let opts = Options::read(&host, &options);
-    let read = opts.read_config(&config_text);
+    let read = opts.read_config(&JsValue::from_str(&config_text));
     mount_read(host, container, read, opts)
 }
 

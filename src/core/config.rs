@@ -279,12 +279,30 @@ pub struct CancelSettings {
 }
 
 /// Where a person can still cancel when the widget cannot.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Fallback {
     /// A cancel form or page.
     pub url: Option<String>,
     /// An email address.
     pub email: Option<String>,
+}
+
+impl Fallback {
+    /// Neither a url nor an email: nothing to offer.
+    pub fn is_empty(&self) -> bool {
+        self.url.is_none() && self.email.is_none()
+    }
+
+    /// This fallback, or `other` when this one has nothing to offer: a config's own
+    /// fallback wins over the shop's `fallback-url` / `fallback-email` attributes whenever
+    /// the config names a usable one (contract 1.2).
+    pub fn or(self, other: Fallback) -> Fallback {
+        if self.is_empty() {
+            other
+        } else {
+            self
+        }
+    }
 }
 
 /// Light, dark, or following the system.
@@ -307,6 +325,42 @@ impl Theme {
             Theme::Auto => "auto",
         }
     }
+}
+
+/// Longest experiment or variant id in `served` (contract 1.2; the collector's limit).
+pub const MAX_SERVED_ID: usize = 64;
+
+/// What the collector says it served (contract 1.2, COLLECTOR.md section 7): which
+/// version of the shop's flow, and the customer's experiment group. Written by the
+/// collector, never by hand, and echoed into the outcome exactly as the config had it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct Served {
+    /// The version of the served flow, a whole number from 1.
+    #[cfg_attr(feature = "schema", schemars(range(min = 1, max = u32::MAX)))]
+    pub flow_version: u32,
+    /// The experiment the customer is in, with their group; absent when they are in none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "schema", schemars(with = "ServedExperiment"))]
+    pub experiment: Option<ServedExperiment>,
+}
+
+/// An experiment and the group a customer was assigned to.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct ServedExperiment {
+    /// The experiment's id: 1 to 64 of `a-z`, `0-9`, `_` and `-`.
+    #[cfg_attr(feature = "schema", schemars(length(min = 1, max = 64), pattern(r"^[a-z0-9_-]+$")))]
+    pub id: String,
+    /// The customer's group: a variant's id (1 to 64 of `a-z`, `0-9`, `_` and `-`), or
+    /// `holdout` for the group that is shown no offers.
+    #[cfg_attr(feature = "schema", schemars(length(min = 1, max = 64), pattern(r"^[a-z0-9_-]+$")))]
+    pub variant: String,
+}
+
+/// Whether `s` can be a `served` experiment or variant id: 1 to 64 of `a-z`, `0-9`, `_`, `-`.
+pub fn is_served_id(s: &str) -> bool {
+    (1..=MAX_SERVED_ID).contains(&s.len()) && s.bytes().all(|c| matches!(c, b'a'..=b'z' | b'0'..=b'9' | b'_' | b'-'))
 }
 
 /// A validated config.
@@ -344,6 +398,8 @@ pub struct Config {
     pub texts: Vec<(String, Vec<(String, String)>)>,
     /// Colour theme.
     pub theme: Theme,
+    /// What the collector served (contract 1.2); `None` for a config without `served`.
+    pub served: Option<Served>,
 }
 
 impl Config {

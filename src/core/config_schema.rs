@@ -21,7 +21,7 @@
 //! config is refused.
 
 use super::catalog;
-use super::config::{Effective, Feedback, Unit, CONFIG_SCHEMA};
+use super::config::{Effective, Feedback, Unit, CONFIG_SCHEMA, MAX_SERVED_ID};
 use super::config_parse::{MAX_OPTIONS, MAX_REASONS};
 use super::outcome::Outcome;
 use super::presets::PRESETS;
@@ -401,6 +401,10 @@ pub struct ConfigFile {
     pub texts: Option<Texts>,
     /// The colour theme. Default "auto".
     pub theme: Option<Theme>,
+    /// What the collector served (contract 1.2): written by the collector into the
+    /// configs it serves (COLLECTOR.md section 7), never by hand. The widget echoes it
+    /// in the outcome exactly as it is.
+    pub served: Option<Served>,
 }
 
 string_value!(
@@ -657,6 +661,35 @@ pub struct Fallback {
     pub url: Option<LinkUrl>,
     /// An email address to write to.
     pub email: Option<Email>,
+}
+
+string_value!(
+    /// An experiment or variant id of `served`.
+    ServedId,
+    { "type": "string", "minLength": 1, "maxLength": MAX_SERVED_ID, "pattern": "^[a-z0-9_-]+$" }
+);
+
+/// Which version of the shop's flow the collector served, and the customer's experiment
+/// group.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Served {
+    /// The version of the served flow, a whole number from 1.
+    #[schemars(range(min = 1, max = u32::MAX))]
+    pub flow_version: u32,
+    /// The experiment the customer is in; absent when they are in none.
+    pub experiment: Option<ServedExperiment>,
+}
+
+/// An experiment and the customer's group in it.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ServedExperiment {
+    /// The experiment's id: 1 to 64 of a-z, 0-9, _ and -.
+    pub id: ServedId,
+    /// The customer's group: a variant's id (1 to 64 of a-z, 0-9, _ and -), or "holdout"
+    /// for the group that is shown no offers.
+    pub variant: ServedId,
 }
 
 // ---------------------------------------------------------------------------------------

@@ -4,7 +4,7 @@
 //! locale), and holds typed values (spans, dates, enums) until it is written. Field
 //! order is the contract's: serde writes fields in declaration order.
 
-use super::config::{Config, DiscountAmount, Effective, OfferKind};
+use super::config::{Config, DiscountAmount, Effective, OfferKind, Served};
 use super::date::{Span, Ymd};
 use super::flow::{Decision, Flow, Step};
 use super::presets::Feedback;
@@ -195,6 +195,12 @@ pub struct Outcome {
     pub steps: Vec<Step>,
     /// Milliseconds from opening the flow to the decision.
     pub elapsed_ms: u64,
+    /// The config's `served` block exactly as the config had it (contract 1.2): which
+    /// version of a flow the collector served, and the experiment group. Absent when the
+    /// config had none, so 1.0 and 1.1 outcomes are unchanged.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "schema", schemars(with = "Served"))]
+    pub served: Option<Served>,
 }
 
 /// The date a cancellation takes effect.
@@ -262,6 +268,7 @@ impl Outcome {
             keep_in_touch: flow.keep_in_touch(),
             steps,
             elapsed_ms: ctx.elapsed_ms,
+            served: config.served.clone(),
         }
     }
 

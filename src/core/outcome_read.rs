@@ -6,7 +6,7 @@
 //! add some); the server keeps the body exactly as received anyway.
 
 use super::config::{Effective, OfferKind};
-use super::config_parse::values::{currency, deliveries, id_like, is_locale_tag, span};
+use super::config_parse::values::{currency, deliveries, id_like, is_locale_tag, served, span};
 use super::date::Ymd;
 use super::flow::Step;
 use super::json::Value;
@@ -59,6 +59,8 @@ fn outcome(v: &Value) -> Read<Outcome> {
     let keep_in_touch = bool_field(&mut o, "keep_in_touch")?;
     let steps = steps(o.need("steps")?)?;
     let elapsed_ms = o.int("elapsed_ms", 0, 365 * 86_400_000)?;
+    // Contract 1.2: the config's `served`, checked as the config reader checks it.
+    let served = o.get("served").map(|v| served(v, "served", &mut Vec::new())).transpose()?;
     Ok(Outcome {
         schema,
         id,
@@ -74,6 +76,7 @@ fn outcome(v: &Value) -> Read<Outcome> {
         keep_in_touch,
         steps,
         elapsed_ms,
+        served,
     })
 }
 

@@ -1,6 +1,7 @@
 //! HTTP for the flow: one POST of an outcome (`Idempotency-Key`, configured headers,
-//! bearer token, `keepalive`, aborted after `ANSWER_TIMEOUT_MS`) and a GET of a config
-//! or catalog with the same limit. When to try again is `core::retry`'s business.
+//! bearer token, `keepalive`, aborted after `ANSWER_TIMEOUT_MS`) and a GET of a language
+//! catalog with the same limit (a config given by URL is fetched by embed.js, beside the
+//! glue and the wasm). When to try again is `core::retry`'s business.
 
 use crate::core::delivery::Delivery;
 use crate::core::retry::ANSWER_TIMEOUT_MS;
@@ -45,7 +46,7 @@ pub async fn send_once(d: &Delivery) -> Reply {
     Reply { status: Some(resp.status()), retry_after: resp.headers().get("Retry-After").ok().flatten() }
 }
 
-/// GETs a text resource (a config or a catalog, same-origin credentials) with the same
+/// GETs a text resource (a language catalog, same-origin credentials) with the same
 /// 10-second limit; the error says why in plain words ("HTTP 404", "no answer in 10 s").
 pub async fn get_text(url: &str) -> Result<String, String> {
     let network = || "network error".to_string();

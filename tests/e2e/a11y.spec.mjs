@@ -59,6 +59,26 @@ test.describe("a11y", () => {
     }
   });
 
+  test("axe finds nothing on the fallback boxes (a config that cannot load, a wasm that cannot load), light and dark", async ({ t }) => {
+    const shop = 'fallback-url="/account/cancel-form" fallback-email="support@shop.example"';
+    for (const scheme of ["light", "dark"]) {
+      const p = await t.open(hostPage({ cfg: undefined, attrs: `config="/config/${t.bucket}-missing.json" ${shop}` }));
+      await p.emulateMedia({ colorScheme: scheme });
+      await expect(part(p.locator("cancel-flow"), "fallback").locator("a")).toHaveCount(2);
+      await axe(p, `config error box (${scheme})`);
+      await p.close();
+    }
+    await t.ctx.route(/\/cancel-flow_bg\.wasm$/, (route) => route.fulfill({ status: 404, body: "" }));
+    for (const scheme of ["light", "dark"]) {
+      const p = await t.open(hostPage({ cfg: undefined, attrs: `config="/config/${t.bucket}-missing.json" display="inline" ${shop}` }));
+      await p.emulateMedia({ colorScheme: scheme });
+      await expect(part(p.locator("cancel-flow"), "error")).toContainText("The cancellation form could not load.");
+      await expect(part(p.locator("cancel-flow"), "fallback").locator("a")).toHaveCount(2);
+      await axe(p, `load error box (${scheme})`);
+      await p.close();
+    }
+  });
+
   test("a real modal dialog: label, Escape, focus in and back", async ({ t }) => {
     const cfg = { ...fixture("meal-box"), endpoint: t.endpoint };
     const { p, r } = await t.start(cfg);

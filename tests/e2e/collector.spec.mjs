@@ -1,10 +1,11 @@
 // The real widget from dist/, on a shop page of one origin, posting to the real
 // collector (target/release/cancel-flow-collector, SQLite) on another origin with a
 // session token minted by `mint-token`, in headless Chromium: the outcome is stored
-// (read back through the admin export) and a forged token is refused; and the flow served
-// by the collector (COLLECTOR.md section 7): the config fetched with the token, a rule
-// applied for the token's attributes, the outcome carrying `served`, and the page's
-// fallback attributes shown when the collector is down.
+// (read back through the admin export), also with a config's `served` block (contract
+// 1.2), and a forged token is refused; and the flow served by the collector (COLLECTOR.md
+// section 7): the config fetched with the token, a rule applied for the token's
+// attributes, the outcome carrying `served`, and the page's fallback attributes shown when
+// the collector is down.
 import { spawn, execFileSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
@@ -73,6 +74,28 @@ test.describe("collector", () => {
       expect(rows[0]).toContain(",cancelled,");
       expect(rows[0]).toContain(cfg.customer.id);
       await p.close();
+    } finally {
+      c.stop();
+    }
+  });
+
+  test("a config given by URL with the token (contract 1.2): its served block reaches the collector, which stores it", async ({ t, server }) => {
+    const c = await startCollector(server.origin);
+    try {
+      const served = { flow_version: 3, experiment: { id: "winter-offers", variant: "holdout" } };
+      const cfg = { ...fixture("meal-box"), endpoint: `${c.base}/v1/outcomes`, served };
+      const token = mint(cfg.customer.id, cfg.customer.subscription_id);
+      const url = server.config(t.bucket, cfg);
+      const { p, r } = await t.start(undefined, { attrs: `config="${url}" token="${token}"` });
+      expect(server.configRequests(t.bucket)[0].headers.authorization).toBe(`Bearer ${token}`);
+      await r.evaluate((el) => el.addEventListener("cancel-flow:outcome", (e) => (window.__sent = e.detail)));
+      await part(r, "cancel").click();
+      await part(r, "confirm").click();
+      await expect(dialog(r), "the collector acknowledged it").toHaveAttribute("data-step", "done");
+      expect(await p.evaluate(() => window.__sent.served)).toEqual(served);
+      const rows = await exported(c.base);
+      expect(rows).toHaveLength(1);
+      expect(rows[0]).toContain(",cancelled,");
     } finally {
       c.stop();
     }

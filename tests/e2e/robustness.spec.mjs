@@ -45,7 +45,7 @@ test.describe("robustness", () => {
 
   test("a config URL that 404s", async ({ t }) => {
     const { message } = await configError(t, undefined, 'config="/config/missing.json"');
-    expect(message).toBe("config: could not load /config/missing.json (HTTP 404)");
+    expect(message).toBe("config: could not load /config/missing.json (the server answered 404)");
   });
 
   test("unknown fields warn and the flow still works", async ({ t }) => {

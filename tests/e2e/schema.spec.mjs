@@ -164,11 +164,25 @@ test.describe("schema", () => {
       ["texts-override", edit(base, (c) => (c.texts = { hu: { "confirm.title": "Biztos?" } })), true, true],
       ["texts-bad-locale", edit(base, (c) => (c.texts = { "h u": {} })), false, false],
       ["schema-v2", edit(base, (c) => (c.schema = "cancel-flow/config@2")), false, false],
+      // Contract 1.2: what the collector served.
+      ["served", edit(base, (c) => (c.served = { flow_version: 3, experiment: { id: "winter-offers", variant: "b" } })), true, true],
+      ["served-version-only", edit(base, (c) => (c.served = { flow_version: 1 })), true, true],
+      ["served-holdout", edit(base, (c) => (c.served = { flow_version: 4294967295, experiment: { id: "w_1", variant: "holdout" } })), true, true],
+      ["served-ids-64", edit(base, (c) => (c.served = { flow_version: 2, experiment: { id: "x".repeat(64), variant: "y".repeat(64) } })), true, true],
+      ["served-version-0", edit(base, (c) => (c.served = { flow_version: 0 })), false, false],
+      ["served-version-big", edit(base, (c) => (c.served = { flow_version: 4294967296 })), false, false],
+      ["served-version-half", edit(base, (c) => (c.served = { flow_version: 2.5 })), false, false],
+      ["served-no-version", edit(base, (c) => (c.served = { experiment: { id: "w", variant: "a" } })), false, false],
+      ["served-id-upper", edit(base, (c) => (c.served = { flow_version: 1, experiment: { id: "Winter", variant: "a" } })), false, false],
+      ["served-id-65", edit(base, (c) => (c.served = { flow_version: 1, experiment: { id: "x".repeat(65), variant: "a" } })), false, false],
+      ["served-variant-space", edit(base, (c) => (c.served = { flow_version: 1, experiment: { id: "w", variant: "b c" } })), false, false],
+      ["served-no-variant", edit(base, (c) => (c.served = { flow_version: 1, experiment: { id: "w" } })), false, false],
       // Deliberate differences. Unknown fields, nulls and the alias "link": the widget
       // takes them (an unknown field with a console.warn); the schema names only the
       // contract's fields and words, so an editor underlines a typo. Rules across fields
       // (ids unique, offers configured, fewer deliveries than the plan): only the widget.
       ["unknown-field", edit(base, (c) => (c.survey.reasns = [])), false, true],
+      ["served-unknown-field", edit(base, (c) => (c.served = { flow_version: 1, segment: "vip" })), false, true],
       ["null-optional", edit(base, (c) => (c.theme = null)), false, true],
       ["offer-link-alias", reason({ preset: "service", offers: ["link"] }), false, true],
       ["offer-not-configured", edit(base, (c) => delete c.offers.pause), true, false],
@@ -318,6 +332,17 @@ test.describe("schema", () => {
     expect(out.result).toMatchObject({ type: "cancelled", effective: "immediately" });
     expect(out.survey).toEqual({ reason_id: "taste", comment: null, feedback: "low_quality" });
     expect(out.locale).toBe("de");
+  });
+
+  test("served (contract 1.2): echoed last, valid against the outcome schema", async ({ t }) => {
+    const served = { flow_version: 7, experiment: { id: "winter-offers", variant: "holdout" } };
+    const out = await decided(t, { ...meal(t), served }, async (r) => {
+      await part(r, "cancel").first().click();
+      await part(r, "confirm").click();
+      await done(r);
+    });
+    expect(out.served).toEqual(served);
+    expect(Object.keys(out).at(-1)).toBe("served");
   });
 
   test("abandoned: closed without deciding", async ({ t }) => {

@@ -13,6 +13,7 @@ import type {
   Reason,
   ReasonPreset,
   ReasonPresets,
+  Served,
   StripeFeedback,
   Text,
 } from "cancel-flow";
@@ -134,7 +135,13 @@ const bad: CancelFlowConfig[] = [
   { ...minimal, survey: { reasons: [{ id: "x", label: "X", comment: true }] } },
   // @ts-expect-error theme is light, dark or auto
   { ...minimal, theme: "sepia" },
+  // @ts-expect-error served.flow_version is a number
+  { ...minimal, served: { flow_version: "3" } },
+  // @ts-expect-error an experiment needs its variant
+  { ...minimal, served: { flow_version: 3, experiment: { id: "winter-offers" } } },
 ];
+// Contract 1.2: a config as the collector serves it.
+const servedConfig: CancelFlowConfig = { ...minimal, served: { flow_version: 3, experiment: { id: "winter-offers", variant: "holdout" } } };
 // @ts-expect-error flow_id is required
 const noFlowId: CancelFlowConfig = { schema: "cancel-flow/config@1", endpoint: "/api", customer: { id: "c" }, plan: { id: "p" }, fallback: { email: "a@b.example" } };
 
@@ -174,7 +181,11 @@ function applyInBilling(outcome: CancelFlowOutcome): void {
   const comment: string | null | undefined = outcome.survey?.comment;
   for (const o of outcome.offers) if (o.accepted) console.log(o.type satisfies "pause" | "downgrade" | "frequency" | "discount" | "link");
   const types: CancelFlowResultType[] = ["paused", "downgraded", "frequency_reduced", "discount_accepted", "link_followed", "cancelled", "abandoned"];
-  console.log(id, sub, feedback, comment, types, describe(outcome.result));
+  // served only when the config had it (contract 1.2).
+  const version: number | undefined = outcome.served?.flow_version;
+  const group: string | undefined = outcome.served?.experiment?.variant;
+  const served: Served | undefined = outcome.served;
+  console.log(id, sub, feedback, comment, types, describe(outcome.result), version, group, served);
   // @ts-expect-error a misspelt result type cannot match
   if (outcome.result.type === "pause") return;
   // @ts-expect-error the outcome schema is fixed
@@ -213,6 +224,8 @@ el.setAttribute("subscription-id", "sub_9");
 el.setAttribute("token", "server-minted");
 el.setAttribute("display", "inline");
 el.setAttribute("theme", "dark");
+el.setAttribute("fallback-url", "/account/cancel");
+el.setAttribute("fallback-email", "help@shop.example");
 el.setAttribute("data-testid", "cancel");
 el.setAttribute("aria-label", "Cancel your subscription");
 const someName: string = "class";
@@ -261,6 +274,7 @@ document.addEventListener("cancel-flow:error", (e) => e.detail.kind === "network
 const globalConfig: CancelFlow.Config = minimal;
 const globalOutcome = (o: CancelFlow.Outcome): CancelFlow.ResultType => o.result.type;
 const globalReason: CancelFlow.Reason = { preset: "quality" };
+const globalServed: CancelFlow.Served = { flow_version: 1 };
 
 // Internal helpers of the declarations are not exported.
 // @ts-expect-error ReasonFields is internal
@@ -268,5 +282,5 @@ import type { ReasonFields } from "cancel-flow";
 
 export {
   config, minimal, feedbackOfAway, movingOffers, presets, stripe, label, jsonConfigs, bad, noFlowId,
-  cancelFromOwnButton, all, shadow, names, globalConfig, globalOutcome, globalReason,
+  cancelFromOwnButton, all, shadow, names, globalConfig, globalOutcome, globalReason, servedConfig, globalServed,
 };

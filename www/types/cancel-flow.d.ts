@@ -281,6 +281,26 @@ export type Fallback =
 export type Theme = "light" | "dark" | "auto";
 
 /**
+ * What the collector served (contract 1.2; COLLECTOR.md section 7): written by the
+ * collector into the configs it serves, never by hand, and echoed in the outcome exactly
+ * as the config had it.
+ */
+export interface Served {
+  /** The version of the served flow: a whole number from 1. */
+  flow_version: number;
+  /** The experiment the customer is in; absent when they are in none. */
+  experiment?: ServedExperiment;
+}
+
+/** An experiment and the customer's group in it. */
+export interface ServedExperiment {
+  /** The experiment's id: 1 to 64 of `a-z`, `0-9`, `_` and `-`. */
+  id: string;
+  /** The customer's group: a variant's id (1 to 64 of `a-z`, `0-9`, `_` and `-`), or `"holdout"` (shown no offers). */
+  variant: "holdout" | (string & {});
+}
+
+/**
  * A cancel flow's config (contract section 3): JSON, snake_case. Bad config never breaks
  * the page: the element shows a short message with the fallback and dispatches
  * `cancel-flow:error` with `kind: "config"`. Unknown fields are ignored with a `console.warn`.
@@ -324,6 +344,8 @@ export interface CancelFlowConfig {
   texts?: Record<string, Record<string, string>>;
   /** `light`, `dark` or `auto` (default). */
   theme?: Theme;
+  /** Contract 1.2: what the collector served, written by the collector (never by hand); echoed in the outcome. */
+  served?: Served;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -468,6 +490,8 @@ export interface CancelFlowOutcome {
   steps: Array<"survey" | "offers" | "confirm" | "done">;
   /** Milliseconds from opening the flow to the decision. */
   elapsed_ms: number;
+  /** Contract 1.2: the config's `served`, exactly as it was; absent when the config had none. Always last. */
+  served?: Served;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -553,12 +577,19 @@ export interface CancelFlowEventMap {
 export type CancelFlowEventName = keyof CancelFlowEventMap;
 
 /**
- * The attributes of `<cancel-flow>`; each overrides the config field of the same meaning.
- * Changed after the element is on the page, they take effect at the next open; `config`
- * and `display` re-render at once unless a modal flow is open.
+ * The attributes of `<cancel-flow>`; each overrides the config field of the same meaning
+ * (but for `fallback-url` and `fallback-email`, which the config's own `fallback` wins
+ * over). Changed after the element is on the page, they take effect at the next open;
+ * `token`, `config`, `display`, `fallback-url` and `fallback-email` re-render at once
+ * unless a modal flow is open.
  */
 export interface CancelFlowAttributes {
-  /** The URL of the JSON config (else the inline `<script type="application/json">`). */
+  /**
+   * The URL of the JSON config (else the inline `<script type="application/json">`).
+   * Fetched once per element (again when `config` or `token` changes), together with the
+   * widget's code; with a `token`, the request carries `Authorization: Bearer <token>`
+   * and no cookies (a config served by the collector).
+   */
   config: string;
   /** Overrides `endpoint`. */
   endpoint: string;
@@ -568,8 +599,15 @@ export interface CancelFlowAttributes {
   "customer-id": string;
   /** Overrides `customer.subscription_id`. */
   "subscription-id": string;
-  /** A server-minted session token, sent as `Authorization: Bearer <token>`. */
+  /** A server-minted session token, sent as `Authorization: Bearer <token>` with the outcome, and with the config request when `config` is a URL. */
   token: string;
+  /**
+   * Contract 1.2: the shop's own cancel form or page (`https://`, `http://` or a path),
+   * shown when the config cannot be loaded or read; a config's own `fallback` wins.
+   */
+  "fallback-url": string;
+  /** Contract 1.2: the shop's email address, shown when the config cannot be loaded or read; a config's own `fallback` wins. */
+  "fallback-email": string;
   /** `modal` (the default: a trigger button that opens a dialog) or `inline` (the flow in place, for a dedicated cancel page). */
   display: "modal" | "inline";
   /** `light`, `dark` or `auto` (the default). */
@@ -641,6 +679,7 @@ declare global {
     type EventMap = CancelFlowEventMap;
     type EventName = CancelFlowEventName;
     type Attributes = CancelFlowAttributes;
+    type Served = ServedBlock;
   }
 }
 
@@ -649,4 +688,5 @@ declare global {
 type AnyReason = Reason;
 type PresetId = ReasonPreset;
 type FeedbackValue = StripeFeedback;
+type ServedBlock = Served;
 export {};

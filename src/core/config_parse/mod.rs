@@ -13,6 +13,7 @@ use super::json::Value;
 use super::reader::{ConfigError, Obj, Read};
 use offers::parse_offers;
 use sections::*;
+use std::fmt;
 use values::*;
 
 /// Largest config accepted, in bytes of JSON text.
@@ -66,7 +67,72 @@ pub struct Rejected {
 /// validates. On success the requested locale is `config.locale` (overrides applied);
 /// on failure `Rejected` carries the error, the salvaged fallback and the requested locale.
 pub fn read_config(text: &str, overrides: &Overrides) -> Result<Parsed, Rejected> {
-    let mut value = match json_of(text) {
+    read_json(json_of(text), overrides)
+}
+
+/// Why a config given by URL could not be loaded (contract 1.2): each is a config error,
+/// and the shop's fallback attributes are shown, since there is no config to name one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LoadFailure {
+    /// The server answered with a status other than 200.
+    Status(u16),
+    /// No answer within 10 seconds.
+    Timeout,
+    /// The request failed: no connection, or a cross-origin server whose CORS headers do
+    /// not allow the page (the browser does not tell the two apart).
+    Network,
+    /// The answer (status 200) is not JSON.
+    NotJson,
+}
+
+impl fmt::Display for LoadFailure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            LoadFailure::Status(status) => write!(f, "the server answered {status}"),
+            LoadFailure::Timeout => f.write_str("no answer in 10 s"),
+            LoadFailure::Network => f.write_str("a network error, or the server's CORS does not allow this page"),
+            LoadFailure::NotJson => f.write_str("the answer is not JSON"),
+        }
+    }
+}
+
+/// The config error of a config that could not be loaded from `url`:
+/// `config: could not load /account/cancel-flow.json (the server answered 503)`.
+pub fn load_error(url: &str, why: LoadFailure) -> ConfigError {
+    ConfigError::new("config", format!("could not load {url} ({why})"))
+}
+
+/// A config that could not be loaded, as `read_config` rejects one: no fallback of its
+/// own, and the `locale` override as the requested locale.
+pub fn not_loaded(url: &str, why: LoadFailure, overrides: &Overrides) -> Rejected {
+    Rejected { error: load_error(url, why), fallback: Fallback::default(), locale: overrides.locale.clone() }
+}
+
+/// Reads a config fetched from `url` (the text of a 200 answer): as `read_config`, but an
+/// answer that is not JSON (an empty one included) is a config that could not be loaded
+/// (`config: could not load <url> (the answer is not JSON)`).
+pub fn read_fetched_config(url: &str, text: &str, overrides: &Overrides) -> Result<Parsed, Rejected> {
+    let value = match json_of(text) {
+        Err(_) if text.len() <= MAX_CONFIG_BYTES => return Err(not_loaded(url, LoadFailure::NotJson, overrides)),
+        other => other,
+    };
+    read_json(value, overrides)
+}
+
+/// The shop's own fallback, from the element's `fallback-url` and `fallback-email`
+/// attributes (contract 1.2), with the checks a config's `fallback` gets: a url must be
+/// `https://`, `http://` or a path (never `javascript:`, `data:` or `//…`), an email must
+/// look like one; anything else is left out.
+pub fn shop_fallback(url: Option<&str>, email: Option<&str>) -> Fallback {
+    Fallback {
+        url: url.filter(|u| check_url(u, "fallback-url", Http::Anywhere).is_ok()).map(str::to_string),
+        email: email.filter(|e| is_email(e)).map(str::to_string),
+    }
+}
+
+/// `read_config` after the JSON parse.
+fn read_json(value: Read<Value>, overrides: &Overrides) -> Result<Parsed, Rejected> {
+    let mut value = match value {
         Ok(v) => v,
         Err(error) => {
             return Err(Rejected {
@@ -197,6 +263,7 @@ pub fn parse_value(v: &Value) -> Result<Parsed, ConfigError> {
             return Err(ConfigError::new("theme", format!("must be \"light\", \"dark\" or \"auto\", not \"{other}\"")))
         }
     };
+    let served = root.get("served").map(|v| served(v, "served", &mut warnings)).transpose()?;
     warnings.extend(root.unknown());
     let warnings = warnings.into_iter().map(|p| format!("{p}: unknown field, ignored")).collect();
     Ok(Parsed {
@@ -217,6 +284,7 @@ pub fn parse_value(v: &Value) -> Result<Parsed, ConfigError> {
             fallback,
             texts,
             theme,
+            served,
         },
         warnings,
     })

@@ -1,5 +1,6 @@
 //! Reading and checking single values of a config: ids, language tags, emails, URLs,
-//! texts, units, spans, prices, delivery counts, unique ids. Each error names the field.
+//! texts, units, spans, prices, delivery counts, unique ids, and the `served` block
+//! (which an outcome carries too). Each error names the field.
 
 use crate::core::config::*;
 use crate::core::json::Value;
@@ -198,4 +199,32 @@ pub(super) fn unique_ids<'a>(ids: impl Iterator<Item = (&'a str, String)>) -> Re
         seen.push(id);
     }
     Ok(())
+}
+
+/// A `served` block (contract 1.2), in a config or in an outcome: `flow_version` a whole
+/// number from 1, and an optional `experiment` with its `id` and `variant`.
+pub(crate) fn served(v: &Value, path: &str, warnings: &mut Vec<String>) -> Read<Served> {
+    let mut o = Obj::new(v, path)?;
+    let flow_version = o.int("flow_version", 1, u32::MAX as u64)? as u32;
+    let experiment = match o.get("experiment") {
+        None => None,
+        Some(e) => {
+            let mut e = Obj::new(e, &o.at("experiment"))?;
+            let experiment = ServedExperiment { id: served_id(&mut e, "id")?, variant: served_id(&mut e, "variant")? };
+            warnings.extend(e.unknown());
+            Some(experiment)
+        }
+    };
+    warnings.extend(o.unknown());
+    Ok(Served { flow_version, experiment })
+}
+
+/// An experiment or variant id of `served`.
+fn served_id(o: &mut Obj, key: &'static str) -> Read<String> {
+    let path = o.at(key);
+    let s = as_str(o.need(key)?, &path)?;
+    if !is_served_id(&s) {
+        return Err(ConfigError::new(path, format!("must be 1 to {MAX_SERVED_ID} of a-z, 0-9, _ and -, not \"{s}\"")));
+    }
+    Ok(s)
 }
