@@ -28,7 +28,7 @@ export function precompressed(file, acceptEncoding) {
 }
 const esc = (s) => String(s).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
-// `renderIndex(html)` rewrites the demo page on each request (the demo shop mints a token
+// `renderIndex(html, url)` rewrites the demo page on each request (`url`: the request's URL) (the demo shop mints a token
 // there); `routes` maps a path to a handler `(req, res)` that wins over the built-in ones.
 export function startServer({ dist, prefix = "/cancel-flow/", port = 0, host = "127.0.0.1", log = false, renderIndex, routes = {} }) {
   const root = path.resolve(dist);
@@ -41,7 +41,7 @@ export function startServer({ dist, prefix = "/cancel-flow/", port = 0, host = "
     return buckets.get(name);
   };
 
-  function serveFile(res, rel, acceptEncoding = "") {
+  function serveFile(res, rel, acceptEncoding = "", url = null) {
     const file = path.join(root, path.normalize(rel || "index.html"));
     if (!file.startsWith(root) || !fs.existsSync(file) || fs.statSync(file).isDirectory()) {
       res.writeHead(404);
@@ -50,7 +50,7 @@ export function startServer({ dist, prefix = "/cancel-flow/", port = 0, host = "
     const headers = { "content-type": TYPES[path.extname(file)] || "application/octet-stream", "cache-control": "no-store" };
     let body;
     if (renderIndex && path.basename(file) === "index.html") {
-      body = Buffer.from(renderIndex(fs.readFileSync(file).toString("utf8")));
+      body = Buffer.from(renderIndex(fs.readFileSync(file).toString("utf8"), url));
     } else {
       // The copy tools/precompress.mjs wrote, when the browser accepts it (as nginx's
       // gzip_static/brotli_static and Caddy's `precompressed br gzip` do).
@@ -135,8 +135,8 @@ export function startServer({ dist, prefix = "/cancel-flow/", port = 0, host = "
       return res.end(c.body);
     }
     const accepts = String(req.headers["accept-encoding"] || "");
-    if (p.startsWith(prefix)) return serveFile(res, p.slice(prefix.length), accepts);
-    if (prefix === "/" ) return serveFile(res, p.slice(1), accepts);
+    if (p.startsWith(prefix)) return serveFile(res, p.slice(prefix.length), accepts, url);
+    if (prefix === "/" ) return serveFile(res, p.slice(1), accepts, url);
     res.writeHead(404);
     res.end();
   });
