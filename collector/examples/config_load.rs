@@ -3,7 +3,9 @@
 //! gives `--customers` customers histories of 0 to 50 outcomes (customer i has i mod 51),
 //! then asks for `--count` configs at `--concurrency`, each with the token of a customer
 //! picked in turn (with attributes that make some rules hold), and reports configs per
-//! second, p50/p99/max latency and the answers. Prints one JSON line.
+//! second, p50/p99/max latency and the answers; then the cost of a long history: the
+//! median of 200 configs, one at a time, for a customer with `--long-history` outcomes
+//! against one with none. Prints one JSON line.
 
 use serde_json::{json, Value};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -65,6 +67,16 @@ fn token(secret: &str, customer: usize, attrs: Value) -> String {
 
 /// Customer `c`'s history: `c mod 51` outcomes over the last 200 days.
 async fn seed(client: &reqwest::Client, base: &str, secret: &str, customers: usize) {
+    seed_histories(client, base, secret, (0..customers).map(|c| (c, c % 51))).await
+}
+
+/// Each `(customer, n)`: `n` outcomes of that customer over the last 200 days.
+async fn seed_histories(
+    client: &reqwest::Client,
+    base: &str,
+    secret: &str,
+    histories: impl Iterator<Item = (usize, usize)>,
+) {
     let results = [
         json!({ "type": "paused", "duration": { "unit": "week", "count": 2 }, "resume_on": "2026-12-20" }),
         json!({ "type": "discount_accepted", "percent_off": 20, "months": 3 }),
@@ -72,13 +84,13 @@ async fn seed(client: &reqwest::Client, base: &str, secret: &str, customers: usi
         json!({ "type": "abandoned" }),
     ];
     let mut posts = Vec::new();
-    for c in 0..customers {
+    for (c, n) in histories {
         let token = token(secret, c, json!({}));
-        for k in 0..c % 51 {
+        for k in 0..n {
             // From the start of today (UTC): the same outcome on every run of the day, so a
             // second run's seeding finds them stored (duplicates, not conflicts).
             let today = time::OffsetDateTime::now_utc().replace_time(time::Time::MIDNIGHT);
-            let at = today - time::Duration::hours((k * 97 % 4800) as i64 + 1);
+            let at = today - time::Duration::minutes((k * 97 % 288_000) as i64 + 1);
             let id = format!("c0ffee00-0000-4000-8000-{:06x}{:06x}", c, k);
             let body = json!({
                 "schema": "cancel-flow/outcome@1", "id": id,
@@ -192,6 +204,33 @@ async fn main() {
         l.get(((l.len() as f64 * p) as usize).min(l.len().saturating_sub(1))).map_or(0.0, |d| d.as_secs_f64() * 1000.0)
     };
     let statuses = statuses.lock().unwrap().clone();
+    // A long history against none, one config at a time.
+    let long: usize = arg("--long-history", "5000").parse().expect("--long-history");
+    let (long_customer, new_customer) = (1_000_000, 1_000_001);
+    seed_histories(&client, &base, &secret, [(long_customer, long)].into_iter()).await;
+    let median_ms = |customer: usize| {
+        let (client, base) = (client.clone(), base.clone());
+        let token = token(&secret, customer, json!({ "plan": "monthly" }));
+        async move {
+            let mut took = Vec::new();
+            for _ in 0..200 {
+                let t = Instant::now();
+                let r = client
+                    .get(format!("{base}/v1/flows/bench-served/config"))
+                    .bearer_auth(&token)
+                    .send()
+                    .await
+                    .unwrap();
+                assert_eq!(r.status(), 200);
+                let _ = r.bytes().await;
+                took.push(t.elapsed().as_secs_f64() * 1000.0);
+            }
+            took.sort_by(f64::total_cmp);
+            took[took.len() / 2]
+        }
+    };
+    let long_ms = median_ms(long_customer).await;
+    let none_ms = median_ms(new_customer).await;
     println!(
         "{}",
         json!({
@@ -199,6 +238,7 @@ async fn main() {
             "history_outcomes": (0..customers).map(|c| c % 51).sum::<usize>(), "seeded_seconds": seeded_in.as_secs_f64(),
             "seconds": elapsed.as_secs_f64(), "configs_per_second": (count as f64 / elapsed.as_secs_f64()).round(),
             "p50_ms": pct(0.50), "p99_ms": pct(0.99), "max_ms": pct(1.0), "answers": statuses,
+            "long_history": long, "median_ms_long_history": long_ms, "median_ms_no_history": none_ms,
         })
     );
 }
