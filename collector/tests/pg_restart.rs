@@ -1,7 +1,8 @@
 //! PostgreSQL restarted under load: while the database is down the collector answers 503
 //! with Retry-After (nothing is lost: the clients retry, as the widget does), and it
-//! recovers by itself when the database is back, without a restart of its own. Its own
-//! test binary, because it stops the shared test cluster (scripts/postgres.sh).
+//! recovers by itself when the database is back, without a restart of its own; a served
+//! config too (503 while down, 200 after). Its own test binary, because it stops the
+//! shared test cluster (scripts/postgres.sh).
 
 mod common;
 
@@ -75,6 +76,20 @@ fn postgres_restarted_under_load_answers_503_then_recovers() {
         })
         .collect();
     common::server::eventually(60_000, "200 acknowledged", || acked.load(Ordering::SeqCst) >= 200);
+    let flow = json!({ "schema": "cancel-flow/flow@1", "config": {
+        "schema": "cancel-flow/config@1", "flow_id": "load", "endpoint": "/v1/outcomes",
+        "plan": { "id": "family", "name": "Family box" }, "fallback": { "email": "help@shop.example" } } });
+    let put = rt.block_on(async {
+        let r = reqwest::Client::new()
+            .put(format!("{}/v1/flows/load", server.base))
+            .bearer_auth("pg-restart-admin-key")
+            .json(&flow)
+            .send()
+            .await
+            .unwrap();
+        r.status().as_u16()
+    });
+    assert_eq!(put, 201);
     script("pause");
     common::server::eventually(30_000, "503 answers while the database is down", || {
         unavailable.load(Ordering::SeqCst) > 0
@@ -82,6 +97,8 @@ fn postgres_restarted_under_load_answers_503_then_recovers() {
     let health =
         rt.block_on(async { reqwest::get(format!("{}/healthz", server.base)).await.map(|r| r.status().as_u16()) });
     assert_eq!(health.ok(), Some(503), "healthz says the database is down");
+    let config = rt.block_on(config_status(&server.base));
+    assert_eq!(config, (503, true), "a served config: 503 with Retry-After while the database is down");
     std::thread::sleep(Duration::from_secs(1));
     script("start");
     rt.block_on(async {
@@ -106,6 +123,27 @@ fn postgres_restarted_under_load_answers_503_then_recovers() {
         assert_eq!(ids.len(), CLIENTS * EACH, "nothing lost");
         let health = reqwest::get(format!("{}/healthz", server.base)).await.unwrap().status().as_u16();
         assert_eq!(health, 200, "recovered without a restart");
+        assert_eq!(config_status(&server.base).await, (200, false), "configs are served again");
     });
     eprintln!("{} answers were 503 while PostgreSQL was down", unavailable.load(Ordering::SeqCst));
+}
+
+/// The status of `GET /v1/flows/load/config` (a collector without a token secret reads the
+/// token's claims unchecked), and whether it came with `Retry-After`.
+async fn config_status(base: &str) -> (u16, bool) {
+    let now = time::OffsetDateTime::now_utc().unix_timestamp();
+    let token = jsonwebtoken::encode(
+        &jsonwebtoken::Header::new(jsonwebtoken::Algorithm::HS256),
+        &json!({ "sub": "cus_load", "exp": now + 600 }),
+        &jsonwebtoken::EncodingKey::from_secret(b"any key: this collector has no secret"),
+    )
+    .unwrap();
+    let r = reqwest::Client::new()
+        .get(format!("{base}/v1/flows/load/config"))
+        .bearer_auth(token)
+        .timeout(Duration::from_secs(15))
+        .send()
+        .await
+        .unwrap();
+    (r.status().as_u16(), r.headers().contains_key("retry-after"))
 }
