@@ -24,7 +24,9 @@
 //! - `insights`: the pure figures (what each outcome counts, the sums), no I/O.
 //! - `flows`: served flows, pure: the flow document, rules, patches, facts, eligibility,
 //!   the experiment's assignment, the config resolved for one customer; no I/O.
+//! - `analysis`: experiments' figures, pure: rates, intervals, comparisons, verdicts, SRM.
 
+pub mod analysis;
 pub mod app;
 pub mod cli;
 pub mod filters;
