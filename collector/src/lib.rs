@@ -24,8 +24,11 @@
 //! - `insights`: the pure figures (what each outcome counts, the sums), no I/O.
 //! - `flows`: served flows, pure: the flow document, rules, patches, facts, eligibility,
 //!   the experiment's assignment, the config resolved for one customer; no I/O.
+//! - `billing`: cancellations from Stripe, pure: the `Stripe-Signature` check and the
+//!   cancellation an event reports (section 9); no I/O.
 
 pub mod app;
+pub mod billing;
 pub mod cli;
 pub mod filters;
 pub mod flows;
