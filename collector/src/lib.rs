@@ -25,9 +25,12 @@
 //! - `flows`: served flows, pure: the flow document, rules, patches, facts, eligibility,
 //!   the experiment's assignment, the config resolved for one customer; no I/O.
 //! - `analysis`: experiments' figures, pure: rates, intervals, comparisons, verdicts, SRM.
+//! - `billing`: cancellations from Stripe, pure: the `Stripe-Signature` check and the
+//!   cancellation an event reports (section 9); no I/O.
 
 pub mod analysis;
 pub mod app;
+pub mod billing;
 pub mod cli;
 pub mod filters;
 pub mod flows;
