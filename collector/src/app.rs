@@ -148,6 +148,7 @@ impl Collector {
             outcome_limit,
             sign_in_limit,
             flows: FlowServer::new(),
+            stripe_secret: settings.stripe_secret.clone(),
         });
         let router = http::router(state, &settings.cors_origins);
         Ok(Collector { store, router, settings, stop, tasks })

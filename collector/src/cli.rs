@@ -70,6 +70,9 @@ pub struct ServeArgs {
     /// Comments and e-mail addresses older than this are erased (the counts stay).
     #[arg(long, env = "CF_RETENTION", default_value = "730d", value_parser = duration)]
     pub retention: Duration,
+    /// Stripe's endpoint signing secret (`whsec_…`); turns on `POST /v1/billing/stripe`.
+    #[arg(long, env = "CF_STRIPE_WEBHOOK_SECRET", hide_env_values = true)]
+    pub stripe_webhook_secret: Option<String>,
 }
 
 /// `mint-token`'s flags.

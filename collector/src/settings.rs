@@ -125,6 +125,35 @@ pub struct Settings {
     pub rate_limit: u32,
     /// How long comments are kept.
     pub retention: Duration,
+    /// Stripe's endpoint signing secret, when `POST /v1/billing/stripe` is on.
+    pub stripe_secret: Option<StripeSecret>,
+}
+
+/// Stripe's endpoint signing secret (`whsec_…`), used as given as the HMAC key, as
+/// Stripe's own libraries do. Never printed.
+#[derive(Clone)]
+pub struct StripeSecret(String);
+
+impl StripeSecret {
+    /// A secret as the Stripe Dashboard shows it.
+    pub fn parse(s: &str) -> Result<StripeSecret, SettingsError> {
+        let s = s.trim();
+        if !s.starts_with("whsec_") || s.len() < 16 {
+            return Err(SettingsError::StripeSecret);
+        }
+        Ok(StripeSecret(s.to_string()))
+    }
+
+    /// The secret's text, for the signature check.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for StripeSecret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("StripeSecret(…)")
+    }
 }
 
 /// Why `serve` (or `mint-token`) refuses to start. Each message names the flag.
@@ -157,6 +186,12 @@ pub enum SettingsError {
     /// A webhook URL that is not an absolute http(s) URL.
     #[error("--webhook-url: must be an absolute http:// or https:// URL")]
     WebhookUrl,
+    /// A Stripe signing secret that does not look like one.
+    #[error(
+        "--stripe-webhook-secret (CF_STRIPE_WEBHOOK_SECRET): must be the endpoint's signing secret as Stripe shows it, \
+        whsec_…"
+    )]
+    StripeSecret,
 }
 
 impl Settings {
@@ -187,6 +222,12 @@ impl Settings {
             webhook,
             rate_limit: args.rate_limit,
             retention: args.retention,
+            stripe_secret: args
+                .stripe_webhook_secret
+                .as_deref()
+                .filter(|s| !s.is_empty())
+                .map(StripeSecret::parse)
+                .transpose()?,
         })
     }
 }

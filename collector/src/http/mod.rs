@@ -1,9 +1,11 @@
-//! The HTTP surface (COLLECTOR.md sections 2, 6 and 7): the router, the state each handler
+//! The HTTP surface (COLLECTOR.md sections 2 and 6 to 9): the router, the state each handler
 //! is given, and the layers around them (CORS, body limit, timeouts, tracing).
 
 pub mod access;
 pub mod admin;
+pub mod billing;
 pub mod error;
+pub mod experiments;
 pub mod flows;
 pub mod limits;
 pub mod outcomes;
@@ -12,7 +14,7 @@ pub mod serve;
 pub mod session;
 
 use crate::serving::FlowServer;
-use crate::settings::{AdminKey, TokenPolicy};
+use crate::settings::{AdminKey, StripeSecret, TokenPolicy};
 use crate::store::Store;
 use crate::writer::Writer;
 use axum::extract::DefaultBodyLimit;
@@ -46,6 +48,8 @@ pub struct AppState {
     pub sign_in_limit: limits::Limiter,
     /// The served flows' cache and the experiment groups recorded.
     pub flows: FlowServer,
+    /// Stripe's signing secret, when `POST /v1/billing/stripe` is on.
+    pub stripe_secret: Option<StripeSecret>,
 }
 
 /// The whole application.
@@ -75,6 +79,8 @@ pub fn router(state: Arc<AppState>, cors_origins: &[String]) -> Router {
         .route("/v1/flows/{flow_id}", get(flows::latest).put(flows::put))
         .route("/v1/flows/{flow_id}/versions", get(flows::versions))
         .route("/v1/flows/{flow_id}/versions/{version}", get(flows::version))
+        .route("/v1/experiments", get(experiments::list))
+        .route("/v1/experiments/{id}", get(experiments::one))
         .layer(DefaultBodyLimit::max(flows::MAX_FLOW_BYTES));
     let admin = Router::new()
         .route("/v1/outcomes.csv", get(admin::outcomes_csv))
@@ -92,6 +98,7 @@ pub fn router(state: Arc<AppState>, cors_origins: &[String]) -> Router {
         .merge(outcomes)
         .merge(served)
         .merge(flow_admin)
+        .route("/v1/billing/stripe", post(billing::stripe).layer(DefaultBodyLimit::max(billing::MAX_EVENT_BYTES)))
         .merge(admin)
         .merge(pages)
         .route("/healthz", get(healthz))

@@ -163,6 +163,8 @@ pub(super) trait Transaction: FlowWrites + Send {
     async fn erase_comment(&mut self, seq: i64, body: &str, canonical: &str) -> Result<(), StoreError>;
 
     // ---------------------------------------------------------------- reported cancellations
+    /// Records a Stripe event's id; false when it was recorded before.
+    async fn insert_stripe_event(&mut self, event_id: &str, kind: &str, received_at: &str) -> Result<bool, StoreError>;
     /// Records a cancellation (kept once per subscription and instant).
     async fn report_cancellation(
         &mut self,
@@ -190,7 +192,8 @@ pub(super) trait FlowReads {
     async fn customer_history(&self, customer_id: &str, include_test: bool) -> Result<HistoryCounts, StoreError>;
     /// The group recorded for a customer in an experiment.
     async fn assignment(&self, experiment_id: &str, customer_id: &str) -> Result<Option<String>, StoreError>;
-    /// Records a group unless one is recorded; returns the recorded one.
+    /// Records a group unless one is recorded (with the end of its 30-day window);
+    /// returns the recorded one.
     async fn record_assignment(
         &self,
         experiment_id: &str,
@@ -198,7 +201,24 @@ pub(super) trait FlowReads {
         subscription_id: Option<&str>,
         group: &str,
         at: &str,
+        window_end: &str,
     ) -> Result<String, StoreError>;
+    /// `(id, flow_id, first assignment)` of every experiment, by id.
+    async fn experiments(&self) -> Result<Vec<(String, String, Option<String>)>, StoreError>;
+    /// `(flow_id, document of the version that first ran it, first assignment)` of an experiment.
+    async fn experiment_design(
+        &self,
+        experiment_id: &str,
+    ) -> Result<Option<(String, String, Option<String>)>, StoreError>;
+    /// `(group, assigned, closed, retained)` of an experiment at `now`: closed when the
+    /// window ended by `now`; retained when closed and no cancellation of theirs (a
+    /// `cancelled` outcome of the subscription, else of the customer; a reported or
+    /// Stripe cancellation of the subscription) falls within the window.
+    async fn experiment_counts(
+        &self,
+        experiment_id: &str,
+        now: &str,
+    ) -> Result<Vec<(String, i64, i64, i64)>, StoreError>;
 }
 
 /// The served flows' statements in a write transaction, part of every [`Transaction`].

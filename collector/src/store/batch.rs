@@ -261,6 +261,9 @@ mod tests {
         async fn erase_comment(&mut self, _: i64, _: &str, _: &str) -> Result<(), StoreError> {
             unreachable!()
         }
+        async fn insert_stripe_event(&mut self, _: &str, _: &str, _: &str) -> Result<bool, StoreError> {
+            unreachable!()
+        }
         async fn report_cancellation(&mut self, _: &str, _: &str, _: &str) -> Result<(), StoreError> {
             unreachable!()
         }

@@ -104,6 +104,9 @@ pub struct NewAssignment<'a> {
     pub at: OffsetDateTime,
 }
 
+/// An assigned customer's window: retained when no cancellation falls within it (COLLECTOR.md section 8).
+pub const WINDOW: time::Duration = time::Duration::days(30);
+
 fn version_of(n: i64) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
 }
@@ -222,8 +225,16 @@ impl Store {
     pub async fn record_assignment(&self, new: NewAssignment<'_>) -> Result<String, StoreError> {
         let customer_id = clean(new.customer_id);
         let subscription_id = new.subscription_id.map(clean);
+        let window_end = ts(new.at + WINDOW);
         self.backend
-            .record_assignment(new.experiment_id, &customer_id, subscription_id.as_deref(), new.group, &ts(new.at))
+            .record_assignment(
+                new.experiment_id,
+                &customer_id,
+                subscription_id.as_deref(),
+                new.group,
+                &ts(new.at),
+                &window_end,
+            )
             .await
     }
 }

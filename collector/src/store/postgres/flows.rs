@@ -104,23 +104,77 @@ impl FlowReads for PgBackend {
         subscription_id: Option<&str>,
         group: &str,
         at: &str,
+        window_end: &str,
     ) -> Result<String, StoreError> {
         // One statement: the insert when there is none, else the row as recorded.
         let recorded: Option<String> = sqlx::query_scalar(
-            "INSERT INTO assignments (experiment_id, customer_id, subscription_id, grp, assigned_at) \
-            VALUES ($1, $2, $3, $4, $5::timestamptz) ON CONFLICT (experiment_id, customer_id) DO NOTHING RETURNING grp",
+            "INSERT INTO assignments (experiment_id, customer_id, subscription_id, grp, assigned_at, window_end) \
+            VALUES ($1, $2, $3, $4, $5::timestamptz, $6::timestamptz) \
+            ON CONFLICT (experiment_id, customer_id) DO NOTHING RETURNING grp",
         )
         .bind(experiment_id)
         .bind(customer_id)
         .bind(subscription_id)
         .bind(group)
         .bind(at)
+        .bind(window_end)
         .fetch_optional(&self.pool)
         .await?;
         match recorded {
             Some(group) => Ok(group),
             None => Ok(self.assignment(experiment_id, customer_id).await?.unwrap_or_else(|| group.to_string())),
         }
+    }
+    async fn experiments(&self) -> Result<Vec<(String, String, Option<String>)>, StoreError> {
+        Ok(sqlx::query_as(concat!(
+            "SELECT e.id, e.flow_id, ",
+            utc_text!("(SELECT min(a.assigned_at) FROM assignments a WHERE a.experiment_id = e.id)"),
+            " FROM experiments e ORDER BY e.id"
+        ))
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    async fn experiment_design(
+        &self,
+        experiment_id: &str,
+    ) -> Result<Option<(String, String, Option<String>)>, StoreError> {
+        Ok(sqlx::query_as(concat!(
+            "SELECT e.flow_id, f.document, ",
+            utc_text!("(SELECT min(a.assigned_at) FROM assignments a WHERE a.experiment_id = e.id)"),
+            " FROM experiments e JOIN flow_versions f ON f.flow_id = e.flow_id AND f.version = e.flow_version \
+            WHERE e.id = $1"
+        ))
+        .bind(experiment_id)
+        .fetch_optional(&self.pool)
+        .await?)
+    }
+
+    async fn experiment_counts(
+        &self,
+        experiment_id: &str,
+        now: &str,
+    ) -> Result<Vec<(String, i64, i64, i64)>, StoreError> {
+        // Per assigned customer: one probe of the cancellations of their subscription (or,
+        // without one, of the customer) in their window, by index.
+        Ok(sqlx::query_as(
+            "SELECT a.grp, count(*), \
+                count(*) FILTER (WHERE a.window_end <= $2::timestamptz), \
+                count(*) FILTER (WHERE a.window_end <= $2::timestamptz \
+                    AND NOT EXISTS (SELECT 1 FROM outcomes o WHERE o.result_type = 'cancelled' \
+                        AND o.subscription_id = a.subscription_id \
+                        AND o.created_at >= a.assigned_at AND o.created_at < a.window_end) \
+                    AND NOT EXISTS (SELECT 1 FROM outcomes o WHERE a.subscription_id IS NULL \
+                        AND o.result_type = 'cancelled' AND o.customer_id = a.customer_id \
+                        AND o.created_at >= a.assigned_at AND o.created_at < a.window_end) \
+                    AND NOT EXISTS (SELECT 1 FROM reported_cancellations r WHERE r.subscription_id = a.subscription_id \
+                        AND r.at >= a.assigned_at AND r.at < a.window_end)) \
+            FROM assignments a WHERE a.experiment_id = $1 GROUP BY a.grp ORDER BY a.grp",
+        )
+        .bind(experiment_id)
+        .bind(now)
+        .fetch_all(&self.pool)
+        .await?)
     }
 }
 

@@ -554,6 +554,20 @@ impl Transaction for SqliteTx {
         Ok(())
     }
 
+    async fn insert_stripe_event(&mut self, event_id: &str, kind: &str, received_at: &str) -> Result<bool, StoreError> {
+        let inserted = sqlx::query(concat!(
+            "INSERT INTO stripe_events (id, type, received_at) VALUES ($1, $2, ",
+            "$3",
+            ") ON CONFLICT (id) DO NOTHING"
+        ))
+        .bind(event_id)
+        .bind(kind)
+        .bind(received_at)
+        .execute(&mut *self.0)
+        .await?;
+        Ok(inserted.rows_affected() == 1)
+    }
+
     async fn report_cancellation(
         &mut self,
         subscription_id: &str,
