@@ -55,6 +55,16 @@ function demoFlow() {
       { name: "long-time customers may talk to a person first", when: { ">=": [{ var: "attrs.tenure_days" }, 365] },
         patch: { offers: { links: [{ id: "care", label: "Talk to Anna, who looks after long-time customers", url: "/outcomes" }] } } },
     ],
+    // An experiment (COLLECTOR.md section 8): a tenth of customers see the survey without
+    // offers (the holdout), the rest shorter or the usual pauses; GET /v1/experiments/winter-offers
+    // measures who still has their subscription 30 days later.
+    experiment: {
+      id: "winter-offers", holdout: 0.1,
+      variants: [
+        { id: "a", weight: 1 },
+        { id: "b", weight: 1, patch: { offers: { pause: { options: [{ unit: "week", count: 1 }, { unit: "week", count: 2 }, { unit: "month", count: 1 }] } } } },
+      ],
+    },
   };
 }
 
@@ -66,6 +76,8 @@ const PROFILES = {
     says: "a customer on the annual plan: a rule removes the discount (annual plans keep their price)" },
   loyal: { sub: "cus_1003", subscription_id: "sub_5003", attrs: { plan: "monthly", tenure_days: 800 },
     says: "a customer of two years: a rule offers a person to talk to first" },
+  holdout: { sub: "cus_1024", subscription_id: "sub_5024", attrs: { plan: "monthly", tenure_days: 60 },
+    says: "a customer in the experiment's holdout: the survey, then straight to confirm, no offers" },
 };
 
 // The cancel page, rendered per request with a fresh token for the chosen customer.
@@ -79,7 +91,8 @@ function renderIndex(html, url) {
   const links = Object.entries(PROFILES).map(([k, v]) =>
     `<a href="/?as=${k}"${k === name ? ' aria-current="page"' : ""}>${esc(k)}</a>`).join(" · ");
   const switcher = `<p class="muted small demo-profile">The flow is served by the collector for the customer signed in: ` +
-    `here ${esc(p.says)}. Try it as: ${links}. Pause twice, and a third visit offers no pause.</p>`;
+    `here ${esc(p.says)}. Try it as: ${links}. Pause twice, and a third visit offers no pause. ` +
+    `An experiment runs on this flow: see <a href="${collector}/v1/experiments/winter-offers">its figures</a> (admin key).</p>`;
   return html
     .replace(/<cancel-flow>[\s\S]*?<\/cancel-flow>/, `${element}\n      ${switcher}`)
     .replace("Outcomes the widget sends arrive at this server's endpoint", "Outcomes the widget sends are stored by the collector");

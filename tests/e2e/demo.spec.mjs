@@ -1,7 +1,7 @@
 // `make demo` as a visitor sees it: tools/demo.mjs (the shop's server and the collector
 // behind it, in a temp folder) serves the shop's flow from the collector, and the page's
 // customers show its rules working: an annual-plan customer gets no discount, a customer
-// of two years gets a person to talk to.
+// of two years gets a person to talk to, a customer in the experiment's holdout no offers.
 import { spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
@@ -57,6 +57,13 @@ test.describe("demo", () => {
       const annual = await offersAs(page, demo.origin, "annual");
       expect(annual.offers).not.toContain("discount");
       expect(annual.offers).toContain("pause");
+      // The experiment's holdout: the survey, no offers (skipping it goes straight to confirm).
+      await page.goto(`${demo.origin}/?as=holdout`);
+      const h = page.locator("cancel-flow");
+      await part(h, "trigger").click();
+      await expect(dialog(h)).toHaveAttribute("data-step", "survey");
+      await part(h, "skip").click();
+      await expect(dialog(h)).toHaveAttribute("data-step", "confirm");
       const loyal = await offersAs(page, demo.origin, "loyal");
       await expect(part(loyal.r, "offer").and(loyal.r.locator('[data-offer="link"]')).first()).toContainText("Talk to Anna");
     } finally {
