@@ -65,7 +65,8 @@ pub fn resolve(flow: &FlowDocument, version: u32, facts: &Facts, group: Option<&
     // Each patch alone is known valid (checked when the flow was written); two or more
     // together are checked now.
     if applied_rules.len() + usize::from(variant_patch.is_some()) >= 2 {
-        if let Err(e) = widget::check(&config) {
+        let key = (applied_rules.clone(), variant.filter(|v| v.patch.is_some()).map(|v| v.id.clone()));
+        if let Err(e) = flow.combination(key, || widget::check(&config).map_err(|e| e.to_string())) {
             let mut together: Vec<String> = applied_rules.iter().map(|&i| flow.rules[i].label(i)).collect();
             if let Some(v) = variant.filter(|v| v.patch.is_some()) {
                 together.push(format!("variant {}", v.id));
