@@ -223,9 +223,9 @@ fn figures(id: &str, report: &Report) -> Markup {
 const W: f64 = 400.0;
 const LEFT: f64 = 12.0;
 const RIGHT: f64 = W - 12.0;
-const TOP: f64 = 26.0;
+const TOP: f64 = 4.0;
 const ROW: f64 = 58.0;
-const BOTTOM: f64 = 22.0;
+const BOTTOM: f64 = 26.0;
 
 fn r(v: f64) -> String {
     format!("{:.2}", v).trim_end_matches('0').trim_end_matches('.').to_string()
@@ -247,8 +247,10 @@ pub fn scale_points(comparisons: &[ComparisonRow]) -> f64 {
 /// caps for its 95% interval, a dashed zero line labelled "0 = no difference", the scale's
 /// ends labelled, and the numbers printed above each line.
 pub fn chart(id: &str, comparisons: &[ComparisonRow]) -> Markup {
+    let interim = comparisons.iter().any(|c| matches!(c.verdict, Verdict::NotEnoughData | Verdict::Srm));
     let scale = scale_points(comparisons);
-    let height = TOP + ROW * comparisons.len() as f64 + BOTTOM;
+    let axis = TOP + ROW * comparisons.len() as f64 + 4.0;
+    let height = axis + BOTTOM;
     let zero = (LEFT + RIGHT) / 2.0;
     let x = |d: f64| zero + (d * 100.0 / scale).clamp(-1.0, 1.0) * (RIGHT - LEFT) / 2.0;
     let summary: Vec<String> = comparisons
@@ -264,10 +266,15 @@ pub fn chart(id: &str, comparisons: &[ComparisonRow]) -> Markup {
                 viewBox=(format!("0 0 {W} {}", r(height))) {
                 title #(title) { "Difference in the share kept 30 days, in percentage points, with 95% intervals" }
                 desc #(desc) { (summary.join(". ")) "." }
-                line.zero x1=(r(zero)) x2=(r(zero)) y1=(r(TOP - 6.0)) y2=(r(height - BOTTOM)) {}
-                text.axis x=(r(zero)) y="14" text-anchor="middle" { "0 = no difference" }
-                text.axis x=(r(LEFT)) y=(r(height - 6.0)) text-anchor="start" { (points(-scale / 100.0)) " points" }
-                text.axis x=(r(RIGHT)) y=(r(height - 6.0)) text-anchor="end" { (points(scale / 100.0)) " points" }
+                g.scale {
+                    line.axis-line x1=(r(LEFT)) x2=(r(RIGHT)) y1=(r(axis)) y2=(r(axis)) {}
+                    @for tick in [LEFT, zero, RIGHT] {
+                        line.axis-line x1=(r(tick)) x2=(r(tick)) y1=(r(axis)) y2=(r(axis + 5.0)) {}
+                    }
+                    text.axis x=(r(LEFT)) y=(r(axis + 19.0)) text-anchor="start" { (points(-scale / 100.0)) " points" }
+                    text.axis x=(r(zero)) y=(r(axis + 19.0)) text-anchor="middle" { "0 = no difference" }
+                    text.axis x=(r(RIGHT)) y=(r(axis + 19.0)) text-anchor="end" { (points(scale / 100.0)) " points" }
+                }
                 @for (i, c) in comparisons.iter().enumerate() {
                     @let y = TOP + ROW * i as f64;
                     g.cmp {
@@ -275,6 +282,7 @@ pub fn chart(id: &str, comparisons: &[ComparisonRow]) -> Markup {
                             (capitalised(&group_name(&c.group))) " against " (group_name(&c.against))
                         }
                         text.cmp-value x=(r(LEFT)) y=(r(y + 31.0)) { (difference(c)) }
+                        line.zero x1=(r(zero)) x2=(r(zero)) y1=(r(y + 36.0)) y2=(r(y + 56.0)) {}
                         @if let Some((lo, hi)) = c.ci95 {
                             @let ly = y + 46.0;
                             line.ci x1=(r(x(lo))) x2=(r(x(hi))) y1=(r(ly)) y2=(r(ly)) {}
@@ -286,6 +294,11 @@ pub fn chart(id: &str, comparisons: &[ComparisonRow]) -> Markup {
                         }
                     }
                 }
+            }
+            figcaption.muted {
+                "Each dot is a variant's difference in percentage points; the line is its 95% interval, and the
+                 dashed line is zero (no difference)."
+                @if interim { " These are interim figures: no conclusion is drawn from them yet." }
             }
         }
     }
@@ -340,6 +353,7 @@ mod tests {
         assert!(html.contains("Collecting"));
         assert!(html.contains("1 Oct 2026"));
         assert!(html.contains(SECONDARY));
+        assert!(html.contains("These are interim figures: no conclusion is drawn from them yet."));
         no_verdict_words(&html);
         assert!(!html.contains("style=") && !html.contains("<script"));
     }
@@ -369,7 +383,8 @@ mod tests {
             verdict_words(&r.comparisons[1], &r),
             "No difference shown between variant b and the holdout: 0.0 points (95% interval −3.0 to +3.0)."
         );
-        assert!(html_of(r).contains("Verdicts given"));
+        let html = html_of(r);
+        assert!(html.contains("Verdicts given") && !html.contains("interim"));
     }
 
     #[test]
@@ -393,7 +408,7 @@ mod tests {
             report(&design(), &counts(&[("holdout", 2000, 2000, 600), ("a", 9000, 2000, 700), ("b", 9000, 2000, 580)]));
         let svg = chart("x", &r.comparisons).into_string();
         assert!(svg.contains(r#"role="img" aria-labelledby="d-x-title d-x-desc""#));
-        assert!(svg.contains(r#"viewBox="0 0 400 164""#));
+        assert!(svg.contains(r#"viewBox="0 0 400 150""#));
         assert!(svg.contains("<title id=\"d-x-title\">Difference in the share kept 30 days"));
         assert!(svg.contains(">0 = no difference</text>"));
         assert!(svg.contains(">−10.0 points</text>") && svg.contains(">+10.0 points</text>"), "{svg}");
@@ -401,7 +416,7 @@ mod tests {
         assert_eq!(svg.matches("<circle").count(), 2);
         assert_eq!(svg.matches(r#"class="ci""#).count(), 6);
         // +5 points on a ±10 scale: three quarters of the way across.
-        assert!(svg.contains(r#"<circle class="est" cx="294" cy="72""#), "{svg}");
+        assert!(svg.contains(r#"<circle class="est" cx="294" cy="50""#), "{svg}");
         for tag in ["line", "circle", "text"] {
             assert_eq!(svg.matches(&format!("<{tag} ")).count(), svg.matches(&format!("</{tag}>")).count());
         }
