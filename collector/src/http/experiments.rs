@@ -56,7 +56,7 @@ pub async fn one(
 
 /// The report of an experiment: its design from the flow version that first ran it (the
 /// design is fixed for its life), its groups' counts.
-fn report_of(data: &ExperimentData) -> Result<Report, ApiError> {
+pub(super) fn report_of(data: &ExperimentData) -> Result<Report, ApiError> {
     let unreadable =
         || ApiError::Missing(format!("experiment {} has no design this collector can read", data.summary.id));
     let document: Value = serde_json::from_str(&data.document).map_err(|_| unreadable())?;

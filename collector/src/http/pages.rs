@@ -1,6 +1,7 @@
 //! The insights pages over HTTP (COLLECTOR.md section 6): the handlers of `GET /insights`
-//! (sign-in form or overview), `GET /insights/comments`, `POST /insights/sign-in`,
-//! `POST /insights/sign-out` and `GET /insights/style.css`, and the headers every page
+//! (sign-in form or overview), `GET /insights/comments`, `GET /insights/experiments`,
+//! `POST /insights/sign-in`, `POST /insights/sign-out` and `GET /insights/style.css`
+//! (the sign-in form comes back to the page it was shown on), and the headers every page
 //! carries (no caching, a strict Content-Security-Policy: no script, no inline style,
 //! nothing from elsewhere). Without an admin key every route answers 404. The HTML
 //! itself lives in `src/page/`.
@@ -147,7 +148,11 @@ impl FromRequestParts<Arc<AppState>> for InsightsPage {
             Err(_) => Params::default(),
         };
         if !signed_in {
-            let next = (parts.uri.path() == "/insights/comments").then_some(page::forms::NEXT_COMMENTS);
+            let next = match parts.uri.path() {
+                "/insights/comments" => Some(page::forms::NEXT_COMMENTS),
+                "/insights/experiments" => Some(page::forms::NEXT_EXPERIMENTS),
+                _ => None,
+            };
             return Err(PageError::SignIn(params, next));
         }
         let filter = params.filters().to_export()?;
@@ -193,6 +198,23 @@ pub async fn comments(
     Ok(html(StatusCode::OK, page::comments::page(&found, page_no, &reasons, &flows, &params, &labels)))
 }
 
+/// `GET /insights/experiments`: every experiment with its groups, differences and verdicts,
+/// counted at the collector's clock.
+pub async fn experiments(
+    State(state): State<Arc<AppState>>,
+    InsightsPage { params, .. }: InsightsPage,
+) -> Result<Response, PageError> {
+    let now = time::OffsetDateTime::now_utc();
+    let mut cards = Vec::new();
+    for summary in state.store.experiments().await? {
+        if let Some(data) = state.store.experiment(&summary.id, now).await? {
+            let report = super::experiments::report_of(&data).ok();
+            cards.push(page::experiments::Card { summary: data.summary, report });
+        }
+    }
+    Ok(html(StatusCode::OK, page::experiments::page(&cards, &params)))
+}
+
 /// The reasons' labels from the served flows: the filtered flow's latest version, or
 /// every flow's (by flow id) when the page is not filtered by one.
 async fn reason_labels(store: &Store, flow_id: Option<&str>) -> Result<Labels, StoreError> {
@@ -231,7 +253,9 @@ pub async fn sign_in(
     form: Result<Form<SignInForm>, axum::extract::rejection::FormRejection>,
 ) -> Response {
     let Form(form) = form.unwrap_or_default();
-    let next = (form.next.as_deref() == Some(page::forms::NEXT_COMMENTS)).then_some(page::forms::NEXT_COMMENTS);
+    let next = [page::forms::NEXT_COMMENTS, page::forms::NEXT_EXPERIMENTS]
+        .into_iter()
+        .find(|n| form.next.as_deref() == Some(*n));
     let params = Params {
         flow_id: form.flow_id,
         from: form.from,
@@ -251,7 +275,11 @@ pub async fn sign_in(
         tracing::warn!("insights sign-in with a wrong key");
         return html(StatusCode::UNAUTHORIZED, page::forms::sign_in_page(&params, next, true));
     }
-    let path = if next.is_some() { "/insights/comments" } else { "/insights" };
+    let path = match next {
+        Some(page::forms::NEXT_COMMENTS) => "/insights/comments",
+        Some(page::forms::NEXT_EXPERIMENTS) => "/insights/experiments",
+        _ => "/insights",
+    };
     let jar = jar.add(session::sign_in_cookie(&key, session::is_https(&headers)));
     see_other(&format!("{path}{}", params.query(&[])), jar)
 }

@@ -2,12 +2,13 @@
 //! is escaped by construction: the page shell shared by every page (`layout`), the query
 //! the pages take (`Params`), the problem page, and the modules for the sign-in and
 //! filter forms (`forms`), the overview (`overview`), the comments (`comments`), the
-//! charts (`chart`), the reasons and choices (`reasons`), the words (`words`) and the
-//! stylesheet (`style.css`). No script, no inline style: the pages run under a strict
+//! experiments (`experiments`), the charts (`chart`), the reasons and choices
+//! (`reasons`), the words (`words`) and the stylesheet (`style.css`). No script, no inline style: the pages run under a strict
 //! Content-Security-Policy.
 
 pub mod chart;
 pub mod comments;
+pub mod experiments;
 pub mod forms;
 pub mod labels;
 pub mod overview;
@@ -115,6 +116,8 @@ pub enum Current {
     Overview,
     /// The comments.
     Comments,
+    /// The experiments.
+    Experiments,
     /// Neither (sign-in, problems).
     Neither,
 }
@@ -146,6 +149,7 @@ pub fn layout(title: &str, current: Current, signed_in: bool, params: &Params, b
                             nav aria-label="Pages" {
                                 (link(Current::Overview, format!("/insights{query}"), "Overview"))
                                 (link(Current::Comments, format!("/insights/comments{query}"), "Comments"))
+                                (link(Current::Experiments, format!("/insights/experiments{query}"), "Experiments"))
                             }
                             (forms::sign_out())
                         }
