@@ -9,12 +9,29 @@ import fs from "node:fs";
 import path from "node:path";
 import { test, expect } from "@playwright/test";
 import { BIN, startCollector, postAll, outcome, random } from "../../tools/insights-screenshot.mjs";
+import jwt from "jsonwebtoken";
 import { root } from "./harness.mjs";
 
 const AXE = fs.readFileSync(path.join(root, "node_modules/axe-core/axe.min.js"), "utf8");
 const TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"];
 const KEY = "e2e-insights-admin-key";
 const MARKUP = "<script>alert(1)</script> and <b>bold</b>";
+
+/** A flow with an experiment, and a few customers served it (this collector has no token
+ * secret: it reads a token's claims unchecked, for development). */
+async function startExperiment(base) {
+  const flow = { schema: "cancel-flow/flow@1", config: { schema: "cancel-flow/config@1", flow_id: "meal-box-2026",
+    endpoint: "/v1/outcomes", plan: { id: "family", name: "Family box" },
+    offers: { pause: { options: [{ unit: "week", count: 2 }] } }, fallback: { email: "help@shop.example" } },
+    experiment: { id: "winter-offers", holdout: 0.1, variants: [{ id: "a" }, { id: "b" }] } };
+  const put = await fetch(`${base}/v1/flows/meal-box-2026`, { method: "PUT", body: JSON.stringify(flow), headers: { authorization: `Bearer ${KEY}` } });
+  expect(put.status).toBe(201);
+  for (let i = 0; i < 12; i++) {
+    const token = jwt.sign({ sub: `cus_e2e_${i}` }, "development-only", { algorithm: "HS256", expiresIn: "10m" });
+    const r = await fetch(`${base}/v1/flows/meal-box-2026/config`, { headers: { authorization: `Bearer ${token}` } });
+    expect(r.status).toBe(200);
+  }
+}
 
 /** ~30 outcomes over five days: every result type, several reasons, comments. */
 function outcomes() {
@@ -87,6 +104,7 @@ test.describe("insights pages", () => {
   test.beforeAll(async () => {
     c = await startCollector(["--allow-unsigned", "--rate-limit", "0", "--admin-key", KEY]);
     await postAll(c.base, outcomes());
+    await startExperiment(c.base);
     cookie = await sessionCookie(c.base);
   });
   test.afterAll(() => c?.stop());
@@ -122,6 +140,9 @@ test.describe("insights pages", () => {
       await axe(page, `overview, empty (${scheme})`);
       await page.goto(`${c.base}/insights/comments`);
       await axe(page, `comments (${scheme})`);
+      await page.goto(`${c.base}/insights/experiments`);
+      await expect(page.getByText("Not enough data yet").first()).toBeVisible();
+      await axe(page, `experiments (${scheme})`);
       await page.goto(`${c.base}/insights?from=yesterday`);
       await axe(page, `bad filter (${scheme})`);
     }
@@ -176,6 +197,8 @@ test.describe("insights pages", () => {
       expect(await width(), `overview (${scheme})`).toBeLessThanOrEqual(360);
       await page.goto(`${c.base}/insights/comments`);
       expect(await width(), `comments (${scheme})`).toBeLessThanOrEqual(360);
+      await page.goto(`${c.base}/insights/experiments`);
+      expect(await width(), `experiments (${scheme})`).toBeLessThanOrEqual(360);
     }
   });
 
