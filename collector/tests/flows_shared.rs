@@ -152,9 +152,7 @@ async fn count_assignments(database: &str) -> (i64, i64) {
 /// the real clock still withholds, from the same database.
 #[test]
 fn the_cooldown_counts_by_the_collector_s_own_clock() {
-    if std::process::Command::new("faketime").arg("--version").output().is_err() {
-        panic!("faketime is missing: scripts/setup.sh installs Debian's faketime");
-    }
+    common::server::libfaketime();
     for db in Db::all() {
         let now = Server::start(db, &ARGS);
         let later = Server::start_with_clock(

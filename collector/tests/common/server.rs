@@ -68,6 +68,17 @@ pub fn binary() -> &'static str {
     env!("CARGO_BIN_EXE_cancel-flow-collector")
 }
 
+/// Debian's libfaketime (`apt-get install faketime`; scripts/setup.sh installs it).
+pub fn libfaketime() -> String {
+    let found = std::fs::read_dir("/usr/lib")
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|d| d.path().join("faketime/libfaketime.so.1"))
+        .find(|p| p.exists());
+    found.expect("libfaketime: scripts/setup.sh installs Debian's faketime").display().to_string()
+}
+
 /// A temp folder for one test.
 pub fn temp_dir() -> PathBuf {
     let d =
@@ -90,17 +101,18 @@ impl Server {
         Server::start_with_clock(dir, database, args, None)
     }
 
-    /// Starts `serve` on a given database with its clock shifted by Debian's `faketime`
+    /// Starts `serve` on a given database with its clock shifted by Debian's libfaketime
     /// (`clock`: `+100d`, `-40d`; monotonic time is left alone so timers work).
     pub fn start_with_clock(dir: PathBuf, database: String, args: Vec<String>, clock: Option<&str>) -> Server {
-        let mut command = match clock {
-            Some(offset) => {
-                let mut c = Command::new("faketime");
-                c.args(["-f", offset, binary()]).env("FAKETIME_DONT_FAKE_MONOTONIC", "1");
-                c
-            }
-            None => Command::new(binary()),
-        };
+        // libfaketime preloaded into the collector itself (not the `faketime` wrapper, whose
+        // child would outlive a kill of the wrapper).
+        let mut command = Command::new(binary());
+        if let Some(offset) = clock {
+            command
+                .env("LD_PRELOAD", libfaketime())
+                .env("FAKETIME", offset)
+                .env("FAKETIME_DONT_FAKE_MONOTONIC", "1");
+        }
         let mut child = command
             .arg("serve")
             .args(["--listen", "127.0.0.1:0", "--database", &database])
