@@ -108,10 +108,7 @@ impl Server {
         // child would outlive a kill of the wrapper).
         let mut command = Command::new(binary());
         if let Some(offset) = clock {
-            command
-                .env("LD_PRELOAD", libfaketime())
-                .env("FAKETIME", offset)
-                .env("FAKETIME_DONT_FAKE_MONOTONIC", "1");
+            command.env("LD_PRELOAD", libfaketime()).env("FAKETIME", offset).env("FAKETIME_DONT_FAKE_MONOTONIC", "1");
         }
         let mut child = command
             .arg("serve")
