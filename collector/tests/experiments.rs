@@ -38,12 +38,7 @@ fn flow() -> Value {
 
 fn token(customer: &str, subscription: &str) -> String {
     let exp = OffsetDateTime::now_utc().unix_timestamp() + 3600;
-    jsonwebtoken::encode(
-        &jsonwebtoken::Header::new(jsonwebtoken::Algorithm::HS256),
-        &json!({ "sub": customer, "subscription_id": subscription, "exp": exp }),
-        &jsonwebtoken::EncodingKey::from_secret(SECRET.as_bytes()),
-    )
-    .unwrap()
+    common::tokens::hs256(SECRET.as_bytes(), &json!({ "sub": customer, "subscription_id": subscription, "exp": exp }))
 }
 
 async fn group_of(s: &Server, n: u32) -> String {

@@ -36,12 +36,10 @@ fn flow() -> Value {
 
 fn token(customer: &str) -> String {
     let exp = OffsetDateTime::now_utc().unix_timestamp() + 3600;
-    jsonwebtoken::encode(
-        &jsonwebtoken::Header::new(jsonwebtoken::Algorithm::HS256),
+    common::tokens::hs256(
+        SECRET.as_bytes(),
         &json!({ "sub": customer, "subscription_id": format!("sub_{customer}"), "exp": exp }),
-        &jsonwebtoken::EncodingKey::from_secret(SECRET.as_bytes()),
     )
-    .unwrap()
 }
 
 async fn get(s: &Server, path: &str, cookie: Option<&str>) -> (StatusCode, HeaderMap, String) {

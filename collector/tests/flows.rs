@@ -72,12 +72,7 @@ fn token(customer: &str, extra: Value) -> String {
     if let (Value::Object(c), Value::Object(e)) = (&mut claims, extra) {
         c.extend(e);
     }
-    jsonwebtoken::encode(
-        &jsonwebtoken::Header::new(jsonwebtoken::Algorithm::HS256),
-        &claims,
-        &jsonwebtoken::EncodingKey::from_secret(SECRET.as_bytes()),
-    )
-    .unwrap()
+    common::tokens::hs256(SECRET.as_bytes(), &claims)
 }
 
 struct Answer {
@@ -507,12 +502,7 @@ fn tokens_and_cors_of_the_config() {
             }
             let forged = {
                 let now = OffsetDateTime::now_utc().unix_timestamp();
-                jsonwebtoken::encode(
-                    &jsonwebtoken::Header::new(jsonwebtoken::Algorithm::HS256),
-                    &json!({ "sub": "cus_1", "exp": now + 600 }),
-                    &jsonwebtoken::EncodingKey::from_secret(b"another-secret-0123456789abcdefghijkl"),
-                )
-                .unwrap()
+                common::tokens::hs256(b"another-secret-0123456789abcdefghijkl", &json!({ "sub": "cus_1", "exp": now + 600 }))
             };
             assert_eq!(config(&s, "box", &forged).await.status, StatusCode::UNAUTHORIZED);
             assert_eq!(config(&s, "box", &token("cus_1", json!({ "flow_id": "box" }))).await.status, StatusCode::OK);

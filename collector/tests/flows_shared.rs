@@ -45,12 +45,7 @@ fn doc(percent_off: u32, experiment: bool) -> Value {
 
 fn token(customer: &str) -> String {
     let now = OffsetDateTime::now_utc().unix_timestamp();
-    jsonwebtoken::encode(
-        &jsonwebtoken::Header::new(jsonwebtoken::Algorithm::HS256),
-        &json!({ "sub": customer, "exp": now + 600 }),
-        &jsonwebtoken::EncodingKey::from_secret(SECRET.as_bytes()),
-    )
-    .unwrap()
+    common::tokens::hs256(SECRET.as_bytes(), &json!({ "sub": customer, "exp": now + 600 }))
 }
 
 async fn put(s: &Server, doc: &Value) -> StatusCode {
@@ -200,10 +195,5 @@ fn the_cooldown_counts_by_the_collector_s_own_clock() {
 }
 
 fn token_at(customer: &str, now: i64) -> String {
-    jsonwebtoken::encode(
-        &jsonwebtoken::Header::new(jsonwebtoken::Algorithm::HS256),
-        &json!({ "sub": customer, "exp": now + 600 }),
-        &jsonwebtoken::EncodingKey::from_secret(SECRET.as_bytes()),
-    )
-    .unwrap()
+    common::tokens::hs256(SECRET.as_bytes(), &json!({ "sub": customer, "exp": now + 600 }))
 }

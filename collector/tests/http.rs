@@ -51,12 +51,7 @@ fn now_rfc3339(offset_secs: i64) -> String {
 
 /// An HS256 token with these claims.
 fn token(claims: Value) -> String {
-    jsonwebtoken::encode(
-        &jsonwebtoken::Header::new(jsonwebtoken::Algorithm::HS256),
-        &claims,
-        &jsonwebtoken::EncodingKey::from_secret(SECRET.as_bytes()),
-    )
-    .unwrap()
+    common::tokens::hs256(SECRET.as_bytes(), &claims)
 }
 
 fn good_claims() -> Value {
@@ -191,12 +186,7 @@ fn every_way_a_token_is_refused_and_the_grace_case() {
             let r = post(&s, &o.to_string(), &[("content-type", "application/json")]).await;
             assert_eq!(r.status, StatusCode::UNAUTHORIZED, "missing");
             let now = now_unix();
-            let other_secret = jsonwebtoken::encode(
-                &jsonwebtoken::Header::new(jsonwebtoken::Algorithm::HS256),
-                &good_claims(),
-                &jsonwebtoken::EncodingKey::from_secret(b"another secret"),
-            )
-            .unwrap();
+            let other_secret = common::tokens::hs256(b"another secret", &good_claims());
             let hs512 = jsonwebtoken::encode(
                 &jsonwebtoken::Header::new(jsonwebtoken::Algorithm::HS512),
                 &good_claims(),

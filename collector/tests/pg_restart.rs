@@ -132,12 +132,10 @@ fn postgres_restarted_under_load_answers_503_then_recovers() {
 /// token's claims unchecked), and whether it came with `Retry-After`.
 async fn config_status(base: &str) -> (u16, bool) {
     let now = time::OffsetDateTime::now_utc().unix_timestamp();
-    let token = jsonwebtoken::encode(
-        &jsonwebtoken::Header::new(jsonwebtoken::Algorithm::HS256),
+    let token = common::tokens::hs256(
+        b"any key: this collector has no secret",
         &json!({ "sub": "cus_load", "exp": now + 600 }),
-        &jsonwebtoken::EncodingKey::from_secret(b"any key: this collector has no secret"),
-    )
-    .unwrap();
+    );
     let r = reqwest::Client::new()
         .get(format!("{base}/v1/flows/load/config"))
         .bearer_auth(token)

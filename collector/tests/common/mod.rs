@@ -1,7 +1,8 @@
 //! Shared test helpers: the collector in process (`in_process`) and as its own process
 //! (`server`), the insights' plain model
 //! (`insights_model`), the store's test databases (`store_support`), and the webhook
-//! forwarder's in-memory queue and local receiver (`forward_queue`, `forward_receiver`).
+//! forwarder's in-memory queue and local receiver (`forward_queue`, `forward_receiver`),
+//! HS256 tokens of any claims (`tokens`).
 //! Each test crate uses some of them.
 #![allow(dead_code)]
 
@@ -11,3 +12,4 @@ pub mod in_process;
 pub mod insights_model;
 pub mod server;
 pub mod store_support;
+pub mod tokens;
