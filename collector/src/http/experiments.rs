@@ -1,13 +1,15 @@
 //! Experiments measured (COLLECTOR.md section 8), admin key: `GET /v1/experiments` lists
 //! them with their status, `GET /v1/experiments/<id>` answers each group's figures, the
 //! comparisons with their verdicts and the sample-ratio check, computed at the collector's
-//! clock by the pure `crate::analysis` from the store's counts.
+//! clock by the pure `crate::analysis` from the store's counts, with each group's
+//! secondary figures (`crate::insights::secondary`).
 
 use super::access::Admin;
 use super::error::ApiError;
 use super::AppState;
 use crate::analysis::report::{report, status, ArmCounts, Design, Report};
 use crate::flows::FlowDocument;
+use crate::insights::secondary::Secondary;
 use crate::store::{ExperimentData, ExperimentSummary};
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
@@ -49,9 +51,18 @@ pub async fn one(
     });
     if let (Value::Object(b), Ok(Value::Object(r))) = (&mut body, serde_json::to_value(&report)) {
         b.extend(r);
-        b.insert("secondary".into(), Value::Array(Vec::new()));
+        b.insert("secondary".into(), json!(secondary_of(&data, &report)));
     }
     Ok(Json(body).into_response())
+}
+
+/// The secondary figures of each arm, in the arms' order, from the outcomes served in it.
+pub(super) fn secondary_of(data: &ExperimentData, report: &Report) -> Vec<Secondary> {
+    report
+        .arms
+        .iter()
+        .map(|arm| Secondary::of(&arm.group, data.outcomes.get(&arm.group).cloned().unwrap_or_default()))
+        .collect()
 }
 
 /// The report of an experiment: its design from the flow version that first ran it (the

@@ -209,7 +209,8 @@ pub async fn experiments(
     for summary in state.store.experiments().await? {
         if let Some(data) = state.store.experiment(&summary.id, now).await? {
             let report = super::experiments::report_of(&data).ok();
-            cards.push(page::experiments::Card { summary: data.summary, report });
+            let secondary = report.as_ref().map(|r| super::experiments::secondary_of(&data, r)).unwrap_or_default();
+            cards.push(page::experiments::Card { summary: data.summary, report, secondary });
         }
     }
     Ok(html(StatusCode::OK, page::experiments::page(&cards, &params)))

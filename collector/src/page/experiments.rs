@@ -8,6 +8,7 @@
 use super::words::{date, num};
 use super::{layout, table, Current, Params};
 use crate::analysis::report::{status, Arm, ComparisonRow, Report, Verdict, HOLDOUT};
+use crate::insights::secondary::Secondary;
 use crate::store::ExperimentSummary;
 use maud::{html, Markup};
 
@@ -19,10 +20,14 @@ pub struct Card {
     pub summary: ExperimentSummary,
     /// The figures and verdicts (`None`: the design cannot be read by this collector).
     pub report: Option<Report>,
+    /// Each group's secondary figures, in the groups' order.
+    pub secondary: Vec<Secondary>,
 }
 
-/// What the page says about the secondary figures, which this collector does not measure yet.
-pub const SECONDARY: &str = "Secondary figures (the flow's own save rate per group) are not shown yet.";
+/// What the page says about the secondary figures: why they never decide anything.
+pub const SECONDARY: &str = "Secondary figures: the flow's own sessions in each group, not its customers. \
+    They help to read the experiment but never decide a verdict: a group whose offers lead fewer people to \
+    decide has fewer sessions.";
 
 /// The whole page.
 pub fn page(cards: &[Card], params: &Params) -> Markup {
@@ -179,10 +184,38 @@ fn experiment(card: &Card) -> Markup {
                 None => p.notice { "This experiment's design cannot be read by this collector, so its figures are not shown." },
                 Some(report) => (figures(&s.id, report)),
             }
-            h3 { "Secondary" }
-            p.muted.secondary { (SECONDARY) }
+            @if !card.secondary.is_empty() {
+                h3 { "Secondary figures" }
+                p.muted.secondary { (SECONDARY) }
+                (secondary_table(&s.id, &card.secondary))
+            }
         }
     }
+}
+
+/// `paused 900 · cancelled 310`, most frequent first; `none` without sessions.
+pub fn results_text(s: &Secondary) -> String {
+    let mut results: Vec<(&String, &u64)> = s.by_result.iter().filter(|(_, &n)| n > 0).collect();
+    results.sort_by(|a, b| b.1.cmp(a.1).then_with(|| a.0.cmp(b.0)));
+    if results.is_empty() {
+        return "none".to_string();
+    }
+    results.iter().map(|(t, n)| format!("{} {}", t.replace('_', " "), num(**n))).collect::<Vec<_>>().join(" · ")
+}
+
+fn secondary_table(id: &str, secondary: &[Secondary]) -> Markup {
+    table(
+        &format!("Secondary figures of experiment {id}"),
+        &["Group", "#Sessions", "#Save rate", "Results"],
+        secondary.iter().map(|s| {
+            vec![
+                html! { (arm_label(&s.group)) },
+                html! { (num(s.sessions)) },
+                html! { (s.save_rate.map_or_else(|| "–".to_string(), percent)) },
+                html! { (results_text(s)) },
+            ]
+        }),
+    )
 }
 
 fn figures(id: &str, report: &Report) -> Markup {
@@ -325,7 +358,12 @@ mod tests {
             flow_id: "box".into(),
             started_at: Some("2026-10-01T08:00:00Z".into()),
         };
-        Card { summary, report: Some(report) }
+        let secondary = vec![
+            Secondary::of("holdout", [("cancelled".to_string(), 1200), ("abandoned".to_string(), 40)].into()),
+            Secondary::of("a", [("paused".to_string(), 900), ("cancelled".to_string(), 1310)].into()),
+            Secondary::of("b", Default::default()),
+        ];
+        Card { summary, report: Some(report), secondary }
     }
 
     fn html_of(report: Report) -> String {
@@ -353,6 +391,10 @@ mod tests {
         assert!(html.contains("Collecting"));
         assert!(html.contains("1 Oct 2026"));
         assert!(html.contains(SECONDARY));
+        assert!(html.contains(r#"aria-label="Secondary figures of experiment winter-offers""#));
+        assert!(html.contains("<td>cancelled 1,310 · paused 900</td>"), "{html}");
+        assert!(html.contains("<td class=\"n\">40.7%</td>"), "900 saved of 2,210 decided");
+        assert!(html.contains("<td class=\"n\">0.0%</td>") && html.contains("<td>none</td>"));
         assert!(html.contains("These are interim figures: no conclusion is drawn from them yet."));
         no_verdict_words(&html);
         assert!(!html.contains("style=") && !html.contains("<script"));

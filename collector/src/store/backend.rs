@@ -12,7 +12,7 @@
 //! Values cross as the `values` module binds them (instants as fixed UTC text); rows come
 //! back as tuples, decoded by position, their instants as that text.
 
-use super::deltas::{Cancellation, Deltas, LostSave, SaveWindow};
+use super::deltas::{AssignmentEnd, Cancellation, Deltas, LostSave, SaveWindow};
 use super::error::StoreError;
 use super::lease::ForwarderLease;
 use super::values::{Bounds, Row};
@@ -211,14 +211,16 @@ pub(super) trait FlowReads {
         experiment_id: &str,
     ) -> Result<Option<(String, String, Option<String>)>, StoreError>;
     /// `(group, assigned, closed, retained)` of an experiment at `now`: closed when the
-    /// window ended by `now`; retained when closed and no cancellation of theirs (a
-    /// `cancelled` outcome of the subscription, else of the customer; a reported or
-    /// Stripe cancellation of the subscription) falls within the window.
+    /// window ended by `now`; retained when closed and its first cancellation (kept on
+    /// the assignment, see [`FlowWrites::end_assignments`]) is not before the window's end.
     async fn experiment_counts(
         &self,
         experiment_id: &str,
         now: &str,
     ) -> Result<Vec<(String, i64, i64, i64)>, StoreError>;
+    /// `(group, result type, outcomes)` of the outcomes, test ones left out, whose
+    /// `served.experiment` names the experiment.
+    async fn experiment_outcomes(&self, experiment_id: &str) -> Result<Vec<(String, String, i64)>, StoreError>;
 }
 
 /// The served flows' statements in a write transaction, part of every [`Transaction`].
@@ -240,6 +242,9 @@ pub(super) trait FlowWrites {
         experiment_id: Option<&str>,
         created_at: &str,
     ) -> Result<(), StoreError>;
+    /// Keeps on each assignment these cancellations reach its first cancellation at or
+    /// after it (an earlier one kept stays).
+    async fn end_assignments(&mut self, ends: &[AssignmentEnd<'_>]) -> Result<(), StoreError>;
     /// Records an experiment's first version (kept when it is recorded).
     async fn insert_experiment(
         &mut self,

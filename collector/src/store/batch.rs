@@ -138,7 +138,7 @@ fn judge(rows: &[Row<'_>], first: &[usize], found: &[Option<Found>]) -> Result<V
 mod tests {
     use super::{insert_or_look_up, judge, Firsts, Found, TRIES};
     use crate::store::backend::{CustomerRow, FlowWrites, Transaction, UncountedRow};
-    use crate::store::deltas::{Cancellation, Deltas, LostSave, SaveWindow};
+    use crate::store::deltas::{AssignmentEnd, Cancellation, Deltas, LostSave, SaveWindow};
     use crate::store::values::Row;
     use crate::store::{Insert, NewOutcome, StoreError};
     use async_trait::async_trait;
@@ -158,6 +158,7 @@ mod tests {
             test: false,
             result_type: "cancelled".into(),
             reason_id: None,
+            experiment: None,
             created_at: datetime!(2026-11-25 09:30:00 UTC),
             received_at: datetime!(2026-11-25 09:30:01 UTC),
             keep_in_touch: false,
@@ -292,6 +293,9 @@ mod tests {
             unreachable!()
         }
         async fn insert_experiment(&mut self, _: &str, _: &str, _: i64, _: &str) -> Result<(), StoreError> {
+            unreachable!()
+        }
+        async fn end_assignments(&mut self, _: &[AssignmentEnd<'_>]) -> Result<(), StoreError> {
             unreachable!()
         }
     }

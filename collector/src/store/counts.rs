@@ -1,11 +1,12 @@
 //! Keeping the insights' counts in the same transaction as the outcomes they count: each
 //! stored outcome adds its tally to its day's row, and the saves its cancellation (or its
-//! own late arrival) makes lost are marked once and counted in `saves_lost`. What to count
+//! own late arrival) makes lost are marked once and counted in `saves_lost`; its
+//! cancellations also end the experiments' assignments they reach. What to count
 //! is worked out in `deltas`; this file runs it in a transaction. The comments and the
 //! insights' lock are the caller's: the batch insert takes both with the outcomes.
 
 use super::backend::Transaction;
-use super::deltas::{Cancellation, Counting, Deltas};
+use super::deltas::{AssignmentEnd, Cancellation, Counting, Deltas};
 use super::error::StoreError;
 use super::values::Row;
 
@@ -21,6 +22,10 @@ pub(super) async fn count_stored(tx: &mut dyn Transaction, rows: &[&Row<'_>]) ->
         deltas.add_lost(&tx.mark_saves_lost(&saves).await?);
     }
     mark_lost_before(tx, &cancellations, &mut deltas).await?;
+    let ends = AssignmentEnd::of_rows(rows);
+    if !ends.is_empty() {
+        tx.end_assignments(&ends).await?;
+    }
     tx.add_counts(&deltas).await
 }
 

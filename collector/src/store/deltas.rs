@@ -87,6 +87,30 @@ impl<'a> Cancellation<'a> {
     }
 }
 
+/// A cancellation as the experiments count it (COLLECTOR.md section 8): it ends the
+/// assignments of its subscription made by `at`, and, when it names a customer, that
+/// customer's assignments made by `at` without a subscription id.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct AssignmentEnd<'a> {
+    pub subscription_id: Option<&'a str>,
+    pub customer_id: Option<&'a str>,
+    pub at: String,
+}
+
+impl<'a> AssignmentEnd<'a> {
+    /// The cancellations among newly stored rows.
+    pub fn of_rows(rows: &[&'a Row<'_>]) -> Vec<AssignmentEnd<'a>> {
+        rows.iter()
+            .filter(|r| r.result_type == "cancelled")
+            .map(|r| AssignmentEnd {
+                subscription_id: r.subscription_id.as_deref(),
+                customer_id: Some(r.customer_id.as_ref()),
+                at: r.created_at.clone(),
+            })
+            .collect()
+    }
+}
+
 /// What newly stored rows do to the counts: their tallies, the saves that may already
 /// have their cancellation, and the cancellations that may end earlier saves.
 #[derive(Debug)]
@@ -136,6 +160,7 @@ mod tests {
             test: false,
             result_type: result_type.into(),
             reason_id: None,
+            experiment: None,
             created_at: datetime!(2026-11-25 09:30:00 UTC),
             received_at: datetime!(2026-11-25 09:30:01 UTC),
             keep_in_touch: false,

@@ -1,10 +1,12 @@
 //! Experiments in the store (COLLECTOR.md section 8): the experiments the flows ran, and
 //! each one's groups counted at a moment: assigned, with a closed window, retained (no
-//! cancellation of theirs from any source within the window).
+//! cancellation of theirs from any source within the window), and the outcomes served in
+//! each group by result type.
 
 use super::error::StoreError;
 use super::values::ts;
 use super::Store;
+use std::collections::BTreeMap;
 use time::OffsetDateTime;
 
 /// An experiment, as `GET /v1/experiments` lists it.
@@ -38,6 +40,9 @@ pub struct ExperimentData {
     pub document: String,
     /// Each recorded group with its counts, by group id.
     pub groups: Vec<(String, GroupCounts)>,
+    /// Per group named by outcomes' `served.experiment`: their outcomes (test ones left
+    /// out) by result type.
+    pub outcomes: BTreeMap<String, BTreeMap<String, u64>>,
 }
 
 fn count(n: i64) -> u64 {
@@ -70,10 +75,15 @@ impl Store {
                 (group, GroupCounts { assigned: count(assigned), closed: count(closed), retained: count(retained) })
             })
             .collect();
+        let mut outcomes: BTreeMap<String, BTreeMap<String, u64>> = BTreeMap::new();
+        for (group, result_type, n) in self.backend.experiment_outcomes(id).await? {
+            outcomes.entry(group).or_default().insert(result_type, count(n));
+        }
         Ok(Some(ExperimentData {
             summary: ExperimentSummary { id: id.to_string(), flow_id, started_at },
             document,
             groups,
+            outcomes,
         }))
     }
 }

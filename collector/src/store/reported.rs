@@ -3,7 +3,7 @@
 //! save of that subscription in the 30 days before counts as lost.
 
 use super::counts;
-use super::deltas::{Cancellation, Deltas};
+use super::deltas::{AssignmentEnd, Cancellation, Deltas};
 use super::error::StoreError;
 use super::values::{clean, ts};
 use super::Store;
@@ -44,6 +44,8 @@ impl Store {
             }
         }
         tx.report_cancellation(&subscription_id, &at_text, &now).await?;
+        let end = AssignmentEnd { subscription_id: Some(&subscription_id), customer_id: None, at: at_text.clone() };
+        tx.end_assignments(&[end]).await?;
         tx.lock_insights().await?;
         let mut deltas = Deltas::default();
         counts::mark_lost_before(tx.as_mut(), &[Cancellation::new(&subscription_id, at)], &mut deltas).await?;

@@ -2,12 +2,33 @@
 //! versions, experiments, assignments, and a customer's history facts.
 
 use super::{PgBackend, PgTx};
+use crate::store::backend::{FlowListRow, FlowReads, FlowRow, FlowWrites, HistoryCounts};
+use crate::store::deltas::AssignmentEnd;
+use crate::store::error::StoreError;
+use async_trait::async_trait;
 
 /// The advisory lock's first key for a flow's writers (the second: the flow id's hash).
 const FLOWS_LOCK: i32 = 0x6366_666c; // "cffl"
-use crate::store::backend::{FlowListRow, FlowReads, FlowRow, FlowWrites, HistoryCounts};
-use crate::store::error::StoreError;
-use async_trait::async_trait;
+
+/// Keeps on each assignment the cancellations (`$1`–`$3`: arrays of subscription?,
+/// customer?, at) reach its first cancellation at or after it: those of its subscription,
+/// or of its customer when it has none, each assignment found by index.
+///
+/// A limit, PostgreSQL only: a cancellation committed by another collector in the very
+/// moment a customer is first served (between the assignment's insert reading the
+/// cancellations stored and its commit) reaches neither. The widget posts its outcome
+/// after being served, so only a reported or Stripe cancellation can race that way.
+const END_ASSIGNMENTS: &str = "WITH c AS (SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[]) \
+        AS c(sub, cus, at)), \
+    first AS (SELECT experiment_id, customer_id, min(at) AS at FROM ( \
+        SELECT a.experiment_id, a.customer_id, c.at FROM c JOIN assignments a \
+            ON a.subscription_id = c.sub AND a.assigned_at <= c.at \
+        UNION ALL SELECT a.experiment_id, a.customer_id, c.at FROM c JOIN assignments a \
+            ON a.subscription_id IS NULL AND a.customer_id = c.cus AND a.assigned_at <= c.at) m \
+        GROUP BY experiment_id, customer_id) \
+    UPDATE assignments a SET cancelled_at = first.at FROM first \
+    WHERE a.experiment_id = first.experiment_id AND a.customer_id = first.customer_id \
+        AND (a.cancelled_at IS NULL OR a.cancelled_at > first.at)";
 
 #[async_trait]
 impl FlowReads for PgBackend {
@@ -106,10 +127,18 @@ impl FlowReads for PgBackend {
         at: &str,
         window_end: &str,
     ) -> Result<String, StoreError> {
-        // One statement: the insert when there is none, else the row as recorded.
+        // One statement: the insert when there is none (with the first cancellation
+        // already stored at or after it, by index), else the row as recorded.
         let recorded: Option<String> = sqlx::query_scalar(
-            "INSERT INTO assignments (experiment_id, customer_id, subscription_id, grp, assigned_at, window_end) \
-            VALUES ($1, $2, $3, $4, $5::timestamptz, $6::timestamptz) \
+            "INSERT INTO assignments (experiment_id, customer_id, subscription_id, grp, assigned_at, window_end, \
+                cancelled_at) \
+            VALUES ($1, $2, $3, $4, $5::timestamptz, $6::timestamptz, (SELECT min(at) FROM ( \
+                SELECT o.created_at AS at FROM outcomes o WHERE o.result_type = 'cancelled' \
+                    AND o.subscription_id = $3 AND o.created_at >= $5::timestamptz \
+                UNION ALL SELECT o.created_at FROM outcomes o WHERE $3 IS NULL AND o.result_type = 'cancelled' \
+                    AND o.customer_id = $2 AND o.created_at >= $5::timestamptz \
+                UNION ALL SELECT r.at FROM reported_cancellations r \
+                    WHERE r.subscription_id = $3 AND r.at >= $5::timestamptz) c)) \
             ON CONFLICT (experiment_id, customer_id) DO NOTHING RETURNING grp",
         )
         .bind(experiment_id)
@@ -155,24 +184,28 @@ impl FlowReads for PgBackend {
         experiment_id: &str,
         now: &str,
     ) -> Result<Vec<(String, i64, i64, i64)>, StoreError> {
-        // Per assigned customer: one probe of the cancellations of their subscription (or,
-        // without one, of the customer) in their window, by index.
+        // The experiment's assignments only.
         Ok(sqlx::query_as(
-            "SELECT a.grp, count(*), \
-                count(*) FILTER (WHERE a.window_end <= $2::timestamptz), \
-                count(*) FILTER (WHERE a.window_end <= $2::timestamptz \
-                    AND NOT EXISTS (SELECT 1 FROM outcomes o WHERE o.result_type = 'cancelled' \
-                        AND o.subscription_id = a.subscription_id \
-                        AND o.created_at >= a.assigned_at AND o.created_at < a.window_end) \
-                    AND NOT EXISTS (SELECT 1 FROM outcomes o WHERE a.subscription_id IS NULL \
-                        AND o.result_type = 'cancelled' AND o.customer_id = a.customer_id \
-                        AND o.created_at >= a.assigned_at AND o.created_at < a.window_end) \
-                    AND NOT EXISTS (SELECT 1 FROM reported_cancellations r WHERE r.subscription_id = a.subscription_id \
-                        AND r.at >= a.assigned_at AND r.at < a.window_end)) \
-            FROM assignments a WHERE a.experiment_id = $1 GROUP BY a.grp ORDER BY a.grp",
+            "SELECT grp, count(*), \
+                count(*) FILTER (WHERE window_end <= $2::timestamptz), \
+                count(*) FILTER (WHERE window_end <= $2::timestamptz \
+                    AND (cancelled_at IS NULL OR cancelled_at >= window_end)) \
+            FROM assignments WHERE experiment_id = $1 GROUP BY grp ORDER BY grp",
         )
         .bind(experiment_id)
         .bind(now)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    async fn experiment_outcomes(&self, experiment_id: &str) -> Result<Vec<(String, String, i64)>, StoreError> {
+        // By the partial index `outcomes_experiment` alone.
+        Ok(sqlx::query_as(
+            "SELECT experiment_group, result_type, count(*) FROM outcomes \
+            WHERE experiment_id = $1 AND experiment_group IS NOT NULL AND NOT test \
+            GROUP BY experiment_group, result_type ORDER BY experiment_group, result_type",
+        )
+        .bind(experiment_id)
         .fetch_all(&self.pool)
         .await?)
     }
@@ -230,6 +263,18 @@ impl FlowWrites for PgTx {
         .bind(created_at)
         .execute(&mut *self.0)
         .await?;
+        Ok(())
+    }
+
+    async fn end_assignments(&mut self, ends: &[AssignmentEnd<'_>]) -> Result<(), StoreError> {
+        sqlx::query(END_ASSIGNMENTS)
+            // Planned for each batch's own values, like the other batch statements.
+            .persistent(false)
+            .bind(ends.iter().map(|e| e.subscription_id).collect::<Vec<_>>())
+            .bind(ends.iter().map(|e| e.customer_id).collect::<Vec<_>>())
+            .bind(ends.iter().map(|e| e.at.as_str()).collect::<Vec<_>>())
+            .execute(&mut *self.0)
+            .await?;
         Ok(())
     }
 

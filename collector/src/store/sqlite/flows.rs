@@ -3,8 +3,24 @@
 
 use super::{SqliteBackend, SqliteTx};
 use crate::store::backend::{FlowListRow, FlowReads, FlowRow, FlowWrites, HistoryCounts};
+use crate::store::deltas::AssignmentEnd;
 use crate::store::error::StoreError;
 use async_trait::async_trait;
+
+/// Keeps on each assignment the cancellations (`$1`: a JSON array of `[subscription?,
+/// customer?, at]`) reach its first cancellation at or after it: those of its subscription,
+/// or of its customer when it has none, each assignment found by index.
+const END_ASSIGNMENTS: &str = "WITH c(sub, cus, at) AS (SELECT json_extract(value, '$[0]'), \
+        json_extract(value, '$[1]'), json_extract(value, '$[2]') FROM json_each($1)), \
+    first(experiment_id, customer_id, at) AS (SELECT experiment_id, customer_id, min(at) FROM ( \
+        SELECT a.experiment_id, a.customer_id, c.at FROM c JOIN assignments a \
+            ON a.subscription_id = c.sub AND a.assigned_at <= c.at \
+        UNION ALL SELECT a.experiment_id, a.customer_id, c.at FROM c JOIN assignments a \
+            ON a.subscription_id IS NULL AND a.customer_id = c.cus AND a.assigned_at <= c.at) \
+        GROUP BY experiment_id, customer_id) \
+    UPDATE assignments SET cancelled_at = first.at FROM first \
+    WHERE assignments.experiment_id = first.experiment_id AND assignments.customer_id = first.customer_id \
+        AND (assignments.cancelled_at IS NULL OR assignments.cancelled_at > first.at)";
 
 #[async_trait]
 impl FlowReads for SqliteBackend {
@@ -92,10 +108,19 @@ impl FlowReads for SqliteBackend {
         at: &str,
         window_end: &str,
     ) -> Result<String, StoreError> {
-        // One statement: the insert when there is none, else the row as recorded.
+        // One statement: the insert when there is none (with the first cancellation
+        // already stored at or after it, by index), else the row as recorded.
         let recorded: Option<String> = sqlx::query_scalar(
-            "INSERT INTO assignments (experiment_id, customer_id, subscription_id, grp, assigned_at, window_end) \
-            VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (experiment_id, customer_id) DO NOTHING RETURNING grp",
+            "INSERT INTO assignments (experiment_id, customer_id, subscription_id, grp, assigned_at, window_end, \
+                cancelled_at) \
+            VALUES ($1, $2, $3, $4, $5, $6, (SELECT min(at) FROM ( \
+                SELECT o.created_at AS at FROM outcomes o WHERE o.result_type = 'cancelled' \
+                    AND o.subscription_id = $3 AND o.created_at >= $5 \
+                UNION ALL SELECT o.created_at FROM outcomes o WHERE $3 IS NULL AND o.result_type = 'cancelled' \
+                    AND o.customer_id = $2 AND o.created_at >= $5 \
+                UNION ALL SELECT r.at FROM reported_cancellations r \
+                    WHERE r.subscription_id = $3 AND r.at >= $5) c)) \
+            ON CONFLICT (experiment_id, customer_id) DO NOTHING RETURNING grp",
         )
         .bind(experiment_id)
         .bind(customer_id)
@@ -138,25 +163,27 @@ impl FlowReads for SqliteBackend {
         experiment_id: &str,
         now: &str,
     ) -> Result<Vec<(String, i64, i64, i64)>, StoreError> {
-        // Per assigned customer: one probe of the cancellations of their subscription (or,
-        // without one, of the customer) in their window, by index.
+        // The experiment's assignments only, by the primary key's prefix.
         Ok(sqlx::query_as(
-            "SELECT a.grp, count(*), \
-                coalesce(sum(CASE WHEN a.window_end <= $2 THEN 1 ELSE 0 END), 0), \
-                coalesce(sum(CASE WHEN a.window_end <= $2 \
-                    AND NOT EXISTS (SELECT 1 FROM outcomes o WHERE o.result_type = 'cancelled' \
-                        AND o.subscription_id = a.subscription_id \
-                        AND o.created_at >= a.assigned_at AND o.created_at < a.window_end) \
-                    AND NOT EXISTS (SELECT 1 FROM outcomes o WHERE a.subscription_id IS NULL \
-                        AND o.result_type = 'cancelled' AND o.customer_id = a.customer_id \
-                        AND o.created_at >= a.assigned_at AND o.created_at < a.window_end) \
-                    AND NOT EXISTS (SELECT 1 FROM reported_cancellations r WHERE r.subscription_id = a.subscription_id \
-                        AND r.at >= a.assigned_at AND r.at < a.window_end) \
-                THEN 1 ELSE 0 END), 0) \
-            FROM assignments a WHERE a.experiment_id = $1 GROUP BY a.grp ORDER BY a.grp",
+            "SELECT grp, count(*), \
+                coalesce(sum(window_end <= $2), 0), \
+                coalesce(sum(window_end <= $2 AND (cancelled_at IS NULL OR cancelled_at >= window_end)), 0) \
+            FROM assignments WHERE experiment_id = $1 GROUP BY grp ORDER BY grp",
         )
         .bind(experiment_id)
         .bind(now)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    async fn experiment_outcomes(&self, experiment_id: &str) -> Result<Vec<(String, String, i64)>, StoreError> {
+        // By the partial index `outcomes_experiment` alone.
+        Ok(sqlx::query_as(
+            "SELECT experiment_group, result_type, count(*) FROM outcomes \
+            WHERE experiment_id = $1 AND experiment_group IS NOT NULL AND test = 0 \
+            GROUP BY experiment_group, result_type ORDER BY experiment_group, result_type",
+        )
+        .bind(experiment_id)
         .fetch_all(&self.pool)
         .await?)
     }
@@ -208,6 +235,16 @@ impl FlowWrites for SqliteTx {
         .bind(created_at)
         .execute(&mut *self.0)
         .await?;
+        Ok(())
+    }
+
+    async fn end_assignments(&mut self, ends: &[AssignmentEnd<'_>]) -> Result<(), StoreError> {
+        let values: Vec<(Option<&str>, Option<&str>, &str)> =
+            ends.iter().map(|e| (e.subscription_id, e.customer_id, e.at.as_str())).collect();
+        sqlx::query(END_ASSIGNMENTS)
+            .bind(serde_json::to_string(&values).unwrap_or_default())
+            .execute(&mut *self.0)
+            .await?;
         Ok(())
     }
 

@@ -1,0 +1,37 @@
+-- Experiments read at scale (COLLECTOR.md section 8).
+--
+-- `cancelled_at`: each assignment's first cancellation at or after it (a `cancelled`
+-- outcome of its subscription, else of its customer; a reported or Stripe cancellation of
+-- its subscription), kept by the collector as cancellations arrive, so that counting an
+-- experiment reads its assignments only: retained = window closed and no cancellation
+-- before the window's end.
+ALTER TABLE assignments ADD COLUMN cancelled_at TIMESTAMPTZ;
+UPDATE assignments a SET cancelled_at = (
+    SELECT min(at) FROM (
+        SELECT o.created_at AS at FROM outcomes o
+        WHERE o.result_type = 'cancelled' AND o.subscription_id = a.subscription_id
+            AND o.created_at >= a.assigned_at
+        UNION ALL
+        SELECT o.created_at FROM outcomes o
+        WHERE a.subscription_id IS NULL AND o.result_type = 'cancelled'
+            AND o.customer_id = a.customer_id AND o.created_at >= a.assigned_at
+        UNION ALL
+        SELECT r.at FROM reported_cancellations r
+        WHERE r.subscription_id = a.subscription_id AND r.at >= a.assigned_at
+    ) c
+);
+
+-- The assignments a cancellation reaches: by subscription, or by customer without one.
+CREATE INDEX assignments_subscription ON assignments (subscription_id, assigned_at) WHERE subscription_id IS NOT NULL;
+CREATE INDEX assignments_customer ON assignments (customer_id, assigned_at) WHERE subscription_id IS NULL;
+
+-- The secondary figures: each outcome's `served.experiment` (id and group), read once here
+-- for the outcomes stored before.
+ALTER TABLE outcomes ADD COLUMN experiment_id TEXT;
+ALTER TABLE outcomes ADD COLUMN experiment_group TEXT;
+UPDATE outcomes
+SET experiment_id = body::jsonb #>> '{served,experiment,id}',
+    experiment_group = body::jsonb #>> '{served,experiment,variant}'
+WHERE position('"served"' IN body) > 0;
+CREATE INDEX outcomes_experiment ON outcomes (experiment_id, experiment_group, test, result_type)
+    WHERE experiment_id IS NOT NULL;
