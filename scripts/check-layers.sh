@@ -31,7 +31,7 @@ fi
 
 # The collector's modules, top to bottom (collector/src/lib.rs): each imports only modules
 # below it, so there is no import circle.
-collector=(app http serving page filters writer upkeep tokens settings cli store webhook insights flows analysis billing)
+collector=(app http serving page filters writer upkeep tokens settings cli seed store webhook insights flows analysis billing)
 for i in "${!collector[@]}"; do
   module=${collector[$i]}
   above=$(IFS='|'; echo "${collector[*]:0:$i}")

@@ -1,4 +1,4 @@
-//! Starting and stopping a collector, and the three commands. [`Collector::start`] opens
+//! Starting and stopping a collector, and the four commands. [`Collector::start`] opens
 //! and migrates the database and starts the background work (the writer, the forwarder
 //! under its lease, the upkeep, the limiters' sweeps), all on one task tracker under one
 //! cancellation token; [`Collector::stop`] cancels them and waits for each to finish what
@@ -9,6 +9,7 @@
 use crate::cli::{Command, MintArgs};
 use crate::http::limits::Limiter;
 use crate::http::{self, AppState};
+use crate::seed::{self, SeedPlan};
 use crate::serving::FlowServer;
 use crate::settings::{Settings, SettingsError, TokenSecret};
 use crate::store::{Store, StoreError};
@@ -45,6 +46,9 @@ pub enum AppError {
     /// The database cannot be opened or migrated.
     #[error("database")]
     Database(#[from] StoreError),
+    /// Seeding the demo's past experiment failed.
+    #[error("seeding the demo experiment: {0}")]
+    Seed(#[from] crate::seed::SeedError),
     /// The webhook forwarder cannot be built.
     #[error("--webhook-url")]
     Forwarder(#[from] SetupError),
@@ -68,6 +72,30 @@ pub async fn run(command: Command) -> Result<(), AppError> {
         }
         Command::MintToken(m) => {
             println!("{}", mint(&m)?);
+            Ok(())
+        }
+        Command::SeedDemo(args) => {
+            let store = migrated(&args.db.database).await?;
+            let plan = SeedPlan { customers: args.customers, days: args.days, seed: args.seed };
+            let started = std::time::Instant::now();
+            let seeded = seed::seed_demo(&store, plan, time::OffsetDateTime::now_utc()).await;
+            store.close().await;
+            match seeded? {
+                None => println!("experiment {} is in the database already; nothing written", seed::EXPERIMENT_ID),
+                Some(s) => println!(
+                    "experiment {} on flow {} version {}: {} customers over {} days, {} outcomes, {} later \
+                     cancellations from the shop and {} from Stripe ({:.1} s)",
+                    seed::EXPERIMENT_ID,
+                    seed::FLOW_ID,
+                    s.flow_version,
+                    s.customers,
+                    args.days,
+                    s.outcomes,
+                    s.by_shop,
+                    s.by_stripe,
+                    started.elapsed().as_secs_f64()
+                ),
+            }
             Ok(())
         }
     }

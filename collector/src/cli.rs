@@ -22,6 +22,25 @@ pub enum Command {
     MintToken(MintArgs),
     /// Run the migrations only.
     Migrate(DatabaseArgs),
+    /// Fill a database with a realistic past experiment (once; a database that has it is
+    /// left as it is), so the experiments page shows verdicts.
+    SeedDemo(SeedArgs),
+}
+
+/// `seed-demo`'s flags.
+#[derive(Debug, Clone, Args)]
+pub struct SeedArgs {
+    #[command(flatten)]
+    pub db: DatabaseArgs,
+    /// Customers first served in the experiment.
+    #[arg(long, default_value_t = 8_000, value_parser = clap::value_parser!(u64).range(1..=10_000_000))]
+    pub customers: u64,
+    /// Over how many days before now (windows close after 30).
+    #[arg(long, default_value_t = 45, value_parser = clap::value_parser!(u32).range(1..=365))]
+    pub days: u32,
+    /// The random generator's seed: the same seed makes the same customers.
+    #[arg(long, default_value_t = 2026)]
+    pub seed: u64,
 }
 
 /// Where the outcomes live.

@@ -17,6 +17,7 @@
 //! - `settings`: the command line's flags checked into what `serve` runs with (the token
 //!   policy, the admin key, the webhook), each refusal naming its flag.
 //! - `cli`: the flags themselves (clap).
+//! - `seed`: `seed-demo`, a realistic past experiment written through the store.
 //! - `store`: the database (SQLite or PostgreSQL) behind one `Backend` trait, one file per
 //!   database for its SQL; it implements the webhook queue.
 //! - `webhook`: Standard Webhooks forwarding (signature, backoff, the worker, and the
@@ -37,6 +38,7 @@ pub mod flows;
 pub mod http;
 pub mod insights;
 pub mod page;
+pub mod seed;
 pub mod serving;
 pub mod settings;
 pub mod store;

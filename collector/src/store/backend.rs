@@ -15,7 +15,7 @@
 use super::deltas::{AssignmentEnd, Cancellation, Deltas, LostSave, SaveWindow};
 use super::error::StoreError;
 use super::lease::ForwarderLease;
-use super::values::{Bounds, Row};
+use super::values::{AssignmentRow, Bounds, Row};
 use async_trait::async_trait;
 use std::time::Duration;
 
@@ -242,6 +242,10 @@ pub(super) trait FlowWrites {
         experiment_id: Option<&str>,
         created_at: &str,
     ) -> Result<(), StoreError>;
+    /// Records these groups, each unless one is recorded for its customer (each with its
+    /// first cancellation already stored, as [`FlowReads::record_assignment`]); returns how
+    /// many were recorded.
+    async fn insert_assignments(&mut self, rows: &[AssignmentRow<'_>]) -> Result<u64, StoreError>;
     /// Keeps on each assignment these cancellations reach its first cancellation at or
     /// after it (an earlier one kept stays).
     async fn end_assignments(&mut self, ends: &[AssignmentEnd<'_>]) -> Result<(), StoreError>;

@@ -139,7 +139,7 @@ mod tests {
     use super::{insert_or_look_up, judge, Firsts, Found, TRIES};
     use crate::store::backend::{CustomerRow, FlowWrites, Transaction, UncountedRow};
     use crate::store::deltas::{AssignmentEnd, Cancellation, Deltas, LostSave, SaveWindow};
-    use crate::store::values::Row;
+    use crate::store::values::{AssignmentRow, Row};
     use crate::store::{Insert, NewOutcome, StoreError};
     use async_trait::async_trait;
     use futures::executor::block_on;
@@ -296,6 +296,9 @@ mod tests {
             unreachable!()
         }
         async fn end_assignments(&mut self, _: &[AssignmentEnd<'_>]) -> Result<(), StoreError> {
+            unreachable!()
+        }
+        async fn insert_assignments(&mut self, _: &[AssignmentRow<'_>]) -> Result<u64, StoreError> {
             unreachable!()
         }
     }

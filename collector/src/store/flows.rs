@@ -4,7 +4,7 @@
 //! index lookups of that customer only) and the experiment groups, recorded once.
 
 use super::error::StoreError;
-use super::values::{clean, parse_ts, ts};
+use super::values::{clean, parse_ts, ts, AssignmentRow};
 use super::Store;
 use serde::Serialize;
 use time::OffsetDateTime;
@@ -103,6 +103,9 @@ pub struct NewAssignment<'a> {
     /// When it was first served (the collector's clock).
     pub at: OffsetDateTime,
 }
+
+/// The most assignments in one statement of an import.
+const IMPORT_CHUNK: usize = 5_000;
 
 /// An assigned customer's window: retained when no cancellation falls within it (COLLECTOR.md section 8).
 pub const WINDOW: time::Duration = time::Duration::days(30);
@@ -236,5 +239,29 @@ impl Store {
                 &window_end,
             )
             .await
+    }
+
+    /// Records many groups in one transaction, each unless one is recorded for its
+    /// customer (an import: the seed command's past experiment); returns how many were
+    /// recorded.
+    pub async fn import_assignments(&self, rows: &[NewAssignment<'_>]) -> Result<u64, StoreError> {
+        let bound: Vec<AssignmentRow<'_>> = rows
+            .iter()
+            .map(|n| AssignmentRow {
+                experiment_id: n.experiment_id,
+                customer_id: clean(n.customer_id),
+                subscription_id: n.subscription_id.map(clean),
+                group: n.group,
+                at: ts(n.at),
+                window_end: ts(n.at + WINDOW),
+            })
+            .collect();
+        let mut tx = self.backend.begin_write().await?;
+        let mut recorded = 0;
+        for chunk in bound.chunks(IMPORT_CHUNK) {
+            recorded += tx.insert_assignments(chunk).await?;
+        }
+        tx.commit().await?;
+        Ok(recorded)
     }
 }

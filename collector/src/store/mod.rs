@@ -43,6 +43,7 @@ pub use error::{Cause, StoreError};
 pub use experiments::{ExperimentData, ExperimentSummary, GroupCounts};
 pub use flows::{FlowSummary, FlowWrite, HistoryRow, NewAssignment, NewFlowVersion, StoredFlow, VersionSummary};
 pub use lease::ForwarderLease;
+pub use reported::ReportedCancellation;
 pub use types::{Comment, CommentPage, DeliveryCounts, ExportFilter, Insert, KeepInTouch, NewOutcome, StoredOutcome};
 
 use backend::Backend;

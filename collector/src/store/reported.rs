@@ -1,19 +1,33 @@
 //! Cancellations reported by the shop's backend (`POST /v1/subscriptions/<id>/cancelled`)
-//! or by Stripe (`POST /v1/billing/stripe`, once per event id): recorded once, and any
-//! save of that subscription in the 30 days before counts as lost.
+//! or by Stripe (`POST /v1/billing/stripe`, once per event id): recorded once, any save of
+//! that subscription in the 30 days before counts as lost, and the experiments'
+//! assignments of that subscription made by then end there.
 
 use super::counts;
 use super::deltas::{AssignmentEnd, Cancellation, Deltas};
 use super::error::StoreError;
 use super::values::{clean, ts};
 use super::Store;
+use std::borrow::Cow;
 use time::OffsetDateTime;
+
+/// A cancellation reported from outside the flow.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReportedCancellation {
+    /// The subscription cancelled.
+    pub subscription_id: String,
+    /// When.
+    pub at: OffsetDateTime,
+    /// The Stripe event it came from, `(id, type)`: counted once per id.
+    pub stripe_event: Option<(String, String)>,
+}
 
 impl Store {
     /// Records that the shop's backend cancelled `subscription_id` at `at` (the same
     /// report twice is kept once), and marks its saves of the 30 days before as lost.
     pub async fn report_cancellation(&self, subscription_id: &str, at: OffsetDateTime) -> Result<(), StoreError> {
-        self.record_cancellation(None, subscription_id, at).await.map(|_| ())
+        let item = ReportedCancellation { subscription_id: subscription_id.to_string(), at, stripe_event: None };
+        self.report_cancellations(&[item]).await.map(|_| ())
     }
 
     /// Records a cancellation from a Stripe event, once per event id (`kind`: the event's
@@ -25,32 +39,45 @@ impl Store {
         subscription_id: &str,
         at: OffsetDateTime,
     ) -> Result<bool, StoreError> {
-        self.record_cancellation(Some((event_id, kind)), subscription_id, at).await
+        let item = ReportedCancellation {
+            subscription_id: subscription_id.to_string(),
+            at,
+            stripe_event: Some((event_id.to_string(), kind.to_string())),
+        };
+        Ok(self.report_cancellations(&[item]).await? == 1)
     }
 
-    /// A cancellation, with the Stripe event it came from when it did (counted once).
-    async fn record_cancellation(
-        &self,
-        event: Option<(&str, &str)>,
-        subscription_id: &str,
-        at: OffsetDateTime,
-    ) -> Result<bool, StoreError> {
-        let subscription_id = clean(subscription_id);
-        let (at_text, now) = (ts(at), ts(OffsetDateTime::now_utc()));
+    /// Records cancellations in one transaction, each Stripe event once; returns how many
+    /// were new (a Stripe event counted before is skipped).
+    pub async fn report_cancellations(&self, items: &[ReportedCancellation]) -> Result<usize, StoreError> {
+        let now = ts(OffsetDateTime::now_utc());
         let mut tx = self.backend.begin_write().await?;
-        if let Some((event_id, kind)) = event {
-            if !tx.insert_stripe_event(&clean(event_id), &clean(kind), &now).await? {
-                return Ok(false);
+        let mut recorded: Vec<(Cow<'_, str>, OffsetDateTime)> = Vec::with_capacity(items.len());
+        for item in items {
+            if let Some((event_id, kind)) = &item.stripe_event {
+                if !tx.insert_stripe_event(&clean(event_id), &clean(kind), &now).await? {
+                    continue;
+                }
             }
+            let subscription_id = clean(&item.subscription_id);
+            tx.report_cancellation(&subscription_id, &ts(item.at), &now).await?;
+            recorded.push((subscription_id, item.at));
         }
-        tx.report_cancellation(&subscription_id, &at_text, &now).await?;
-        let end = AssignmentEnd { subscription_id: Some(&subscription_id), customer_id: None, at: at_text.clone() };
-        tx.end_assignments(&[end]).await?;
+        if recorded.is_empty() {
+            return Ok(0);
+        }
+        let ends: Vec<AssignmentEnd<'_>> = recorded
+            .iter()
+            .map(|(sub, at)| AssignmentEnd { subscription_id: Some(sub), customer_id: None, at: ts(*at) })
+            .collect();
+        tx.end_assignments(&ends).await?;
         tx.lock_insights().await?;
+        let cancellations: Vec<Cancellation<'_>> =
+            recorded.iter().map(|(sub, at)| Cancellation::new(sub, *at)).collect();
         let mut deltas = Deltas::default();
-        counts::mark_lost_before(tx.as_mut(), &[Cancellation::new(&subscription_id, at)], &mut deltas).await?;
+        counts::mark_lost_before(tx.as_mut(), &cancellations, &mut deltas).await?;
         tx.add_counts(&deltas).await?;
         tx.commit().await?;
-        Ok(true)
+        Ok(recorded.len())
     }
 }

@@ -81,6 +81,17 @@ impl<'a> Row<'a> {
     }
 }
 
+/// An assignment as bound (an import of many at once): the texts cleaned, the instants as
+/// text.
+pub(super) struct AssignmentRow<'a> {
+    pub experiment_id: &'a str,
+    pub customer_id: Cow<'a, str>,
+    pub subscription_id: Option<Cow<'a, str>>,
+    pub group: &'a str,
+    pub at: String,
+    pub window_end: String,
+}
+
 /// A filter as bound: every read binds `(flow_id?, from?, to?, include_test)` as `$1`–`$4`,
 /// the dates as days (`YYYY-MM-DD`) for the daily counts, as instants for the rest.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

@@ -5,6 +5,7 @@ use super::{PgBackend, PgTx};
 use crate::store::backend::{FlowListRow, FlowReads, FlowRow, FlowWrites, HistoryCounts};
 use crate::store::deltas::AssignmentEnd;
 use crate::store::error::StoreError;
+use crate::store::values::AssignmentRow;
 use async_trait::async_trait;
 
 /// The advisory lock's first key for a flow's writers (the second: the flow id's hash).
@@ -264,6 +265,34 @@ impl FlowWrites for PgTx {
         .execute(&mut *self.0)
         .await?;
         Ok(())
+    }
+
+    async fn insert_assignments(&mut self, rows: &[AssignmentRow<'_>]) -> Result<u64, StoreError> {
+        fn column<'r, T>(rows: &'r [AssignmentRow<'_>], f: impl Fn(&'r AssignmentRow<'_>) -> T) -> Vec<T> {
+            rows.iter().map(f).collect()
+        }
+        let done = sqlx::query(
+            "INSERT INTO assignments (experiment_id, customer_id, subscription_id, grp, assigned_at, window_end, \
+                cancelled_at) \
+            SELECT n.e, n.c, n.s, n.g, n.at, n.we, (SELECT min(x.at) FROM ( \
+                SELECT o.created_at AS at FROM outcomes o WHERE o.result_type = 'cancelled' \
+                    AND o.subscription_id = n.s AND o.created_at >= n.at \
+                UNION ALL SELECT o.created_at FROM outcomes o WHERE n.s IS NULL AND o.result_type = 'cancelled' \
+                    AND o.customer_id = n.c AND o.created_at >= n.at \
+                UNION ALL SELECT r.at FROM reported_cancellations r WHERE r.subscription_id = n.s AND r.at >= n.at) x) \
+            FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::timestamptz[]) \
+                AS n(e, c, s, g, at, we) \
+            ON CONFLICT (experiment_id, customer_id) DO NOTHING",
+        )
+        .bind(column(rows, |r| r.experiment_id))
+        .bind(column(rows, |r| r.customer_id.as_ref()))
+        .bind(column(rows, |r| r.subscription_id.as_deref()))
+        .bind(column(rows, |r| r.group))
+        .bind(column(rows, |r| r.at.as_str()))
+        .bind(column(rows, |r| r.window_end.as_str()))
+        .execute(&mut *self.0)
+        .await?;
+        Ok(done.rows_affected())
     }
 
     async fn end_assignments(&mut self, ends: &[AssignmentEnd<'_>]) -> Result<(), StoreError> {

@@ -5,6 +5,7 @@ use super::{SqliteBackend, SqliteTx};
 use crate::store::backend::{FlowListRow, FlowReads, FlowRow, FlowWrites, HistoryCounts};
 use crate::store::deltas::AssignmentEnd;
 use crate::store::error::StoreError;
+use crate::store::values::AssignmentRow;
 use async_trait::async_trait;
 
 /// Keeps on each assignment the cancellations (`$1`: a JSON array of `[subscription?,
@@ -236,6 +237,40 @@ impl FlowWrites for SqliteTx {
         .execute(&mut *self.0)
         .await?;
         Ok(())
+    }
+
+    async fn insert_assignments(&mut self, rows: &[AssignmentRow<'_>]) -> Result<u64, StoreError> {
+        let values: Vec<(&str, &str, Option<&str>, &str, &str, &str)> = rows
+            .iter()
+            .map(|r| {
+                (
+                    r.experiment_id,
+                    r.customer_id.as_ref(),
+                    r.subscription_id.as_deref(),
+                    r.group,
+                    r.at.as_str(),
+                    r.window_end.as_str(),
+                )
+            })
+            .collect();
+        let done = sqlx::query(
+            "INSERT INTO assignments (experiment_id, customer_id, subscription_id, grp, assigned_at, window_end, \
+                cancelled_at) \
+            SELECT n.e, n.c, n.s, n.g, n.at, n.we, (SELECT min(x.at) FROM ( \
+                SELECT o.created_at AS at FROM outcomes o WHERE o.result_type = 'cancelled' \
+                    AND o.subscription_id = n.s AND o.created_at >= n.at \
+                UNION ALL SELECT o.created_at FROM outcomes o WHERE n.s IS NULL AND o.result_type = 'cancelled' \
+                    AND o.customer_id = n.c AND o.created_at >= n.at \
+                UNION ALL SELECT r.at FROM reported_cancellations r WHERE r.subscription_id = n.s AND r.at >= n.at) x) \
+            FROM (SELECT json_extract(value, '$[0]') AS e, json_extract(value, '$[1]') AS c, \
+                json_extract(value, '$[2]') AS s, json_extract(value, '$[3]') AS g, \
+                json_extract(value, '$[4]') AS at, json_extract(value, '$[5]') AS we FROM json_each($1)) n \
+            WHERE true ON CONFLICT (experiment_id, customer_id) DO NOTHING",
+        )
+        .bind(serde_json::to_string(&values).unwrap_or_default())
+        .execute(&mut *self.0)
+        .await?;
+        Ok(done.rows_affected())
     }
 
     async fn end_assignments(&mut self, ends: &[AssignmentEnd<'_>]) -> Result<(), StoreError> {
