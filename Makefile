@@ -92,6 +92,7 @@ smoke: build
 screenshots: build
 	node tools/screenshots.mjs dist
 	node tools/insights-screenshot.mjs
+	node tools/experiments-screenshot.mjs
 
 clean:
 	rm -rf dist target/wasm-opt

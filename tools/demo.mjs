@@ -6,8 +6,10 @@
 // token the shop's server mints per page view (jsonwebtoken, HS256, with the customer's
 // `attrs`) and the fallback. `?as=annual` and `?as=loyal` show the page as other customers,
 // so a visitor sees the rules work. /outcomes shows what the collector stored (its CSV
-// export, read with the admin key on the server side).
-import { spawn } from "node:child_process";
+// export, read with the admin key on the server side). Before serving, the collector's
+// `seed-demo` fills the database once with a past experiment, so /insights/experiments
+// shows verdicts beside the experiment the demo flow runs now.
+import { execFileSync, spawn } from "node:child_process";
 import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
@@ -28,6 +30,10 @@ if (!fs.existsSync(secretsFile)) {
 const secrets = JSON.parse(fs.readFileSync(secretsFile, "utf8"));
 const shopOrigin = `http://127.0.0.1:${shopPort}`;
 const collector = `http://127.0.0.1:${collectorPort}`;
+
+// A realistic past experiment (autumn-offers, 8,000 customers over 45 days) so the
+// experiments page shows verdicts; once per database (COLLECTOR.md section 8).
+execFileSync(bin, ["seed-demo", "--database", `sqlite://${dataDir}/collector.db`], { stdio: "inherit" });
 
 const child = spawn(bin, ["serve", "--listen", `127.0.0.1:${collectorPort}`, "--database", `sqlite://${dataDir}/collector.db`,
   "--cors-origin", shopOrigin, "--admin-key", secrets.admin], { stdio: "inherit", env: { ...process.env, CF_TOKEN_SECRET: secrets.token } });

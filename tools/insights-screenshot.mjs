@@ -20,7 +20,13 @@ export const BIN = path.resolve(process.env.CANCEL_FLOW_COLLECTOR || path.join(r
 /** Starts the collector on a fresh SQLite file; resolves with `{ base, stop }`. */
 export async function startCollector(args) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "cf-insights-"));
-  const child = spawn(BIN, ["serve", "--listen", "127.0.0.1:0", "--database", `sqlite://${dir}/collector.db`, ...args],
+  const c = await startCollectorOn(`sqlite://${dir}/collector.db`, args);
+  return { base: c.base, stop: () => { c.stop(); fs.rmSync(dir, { recursive: true, force: true }); } };
+}
+
+/** Starts the collector on `database`; resolves with `{ base, stop }`. */
+export async function startCollectorOn(database, args) {
+  const child = spawn(BIN, ["serve", "--listen", "127.0.0.1:0", "--database", database, ...args],
     { stdio: ["ignore", "ignore", "pipe"], env: { ...process.env, NO_COLOR: "1" } });
   const base = await new Promise((resolve, reject) => {
     let log = "";
@@ -32,7 +38,7 @@ export async function startCollector(args) {
     });
     child.on("exit", (code) => { clearTimeout(timer); reject(new Error(`the collector exited ${code}: ${log}`)); });
   });
-  return { base, stop: () => { child.kill("SIGTERM"); fs.rmSync(dir, { recursive: true, force: true }); } };
+  return { base, stop: () => child.kill("SIGTERM") };
 }
 
 /** A small seeded random source, so the pictures are the same on every run. */

@@ -9,6 +9,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { test, expect } from "@playwright/test";
 import { BIN, startCollector, postAll, outcome, random } from "../../tools/insights-screenshot.mjs";
+import { seededCollector } from "../../tools/experiments-screenshot.mjs";
 import jwt from "jsonwebtoken";
 import { root } from "./harness.mjs";
 
@@ -211,5 +212,39 @@ test.describe("insights pages", () => {
     await expect(shown.locator("b, script")).toHaveCount(0);
     await page.goto(`${c.base}/insights`);
     await expect(page.locator("td .comment-text", { hasText: "alert(1)" }), "in the keep-in-touch list too").toHaveText(MARKUP);
+  });
+});
+
+test.describe("the experiments page with a past experiment (seed-demo)", () => {
+  test.skip(!fs.existsSync(BIN), `no ${BIN}: run cargo build --release -p cancel-flow-collector`);
+  let c;
+  test.beforeAll(async () => {
+    c = await seededCollector(["--allow-unsigned", "--rate-limit", "0", "--admin-key", KEY]);
+  });
+  test.afterAll(() => c?.stop());
+
+  test("verdicts in words, the differences drawn against zero, secondary figures marked; axe-clean light and dark, 360 px", async ({ page }) => {
+    expect(c.seeded).toMatch(/^experiment autumn-offers on flow meal-box-2026 version 1: 8000 customers over 45 days, 8000 outcomes/);
+    const api = await (await fetch(`${c.base}/v1/experiments/autumn-offers`, { headers: { authorization: `Bearer ${KEY}` } })).json();
+    expect(api.comparisons.map((x) => x.verdict)).toEqual(["better", "no_difference"]);
+    expect(api.srm.mismatch).toBe(false);
+    expect(api.secondary.map((s) => s.group)).toEqual(["holdout", "pauses", "discount"]);
+    await signIn(page, c.base);
+    for (const scheme of ["light", "dark"]) {
+      await page.emulateMedia({ colorScheme: scheme });
+      await page.setViewportSize({ width: 1280, height: 900 });
+      await page.goto(`${c.base}/insights/experiments`);
+      await expect(page.getByText(/^Variant pauses kept more customers than the holdout: \+\d+\.\d points \(95% interval \+\d+\.\d to \+\d+\.\d\)\.$/)).toBeVisible();
+      await expect(page.getByText(/^No difference shown between variant discount and the holdout: /)).toBeVisible();
+      await expect(page.getByRole("img", { name: /Difference in the share kept 30 days/ })).toBeVisible();
+      await expect(page.getByRole("heading", { name: "Secondary figures" })).toBeVisible();
+      const secondary = page.getByRole("region", { name: "Secondary figures of experiment autumn-offers" });
+      await expect(secondary.locator("tbody tr")).toHaveCount(3);
+      await expect(secondary.locator("tbody tr").first()).toContainText("Holdout (no offers)");
+      await expect(page.getByText(/winner/i)).toHaveCount(0);
+      await axe(page, `experiments with verdicts (${scheme})`);
+      await page.setViewportSize({ width: 360, height: 740 });
+      expect(await page.evaluate(() => document.documentElement.scrollWidth), `360 px (${scheme})`).toBeLessThanOrEqual(360);
+    }
   });
 });

@@ -25,9 +25,9 @@ pub struct Card {
 }
 
 /// What the page says about the secondary figures: why they never decide anything.
-pub const SECONDARY: &str = "Secondary figures: the flow's own sessions in each group, not its customers. \
-    They help to read the experiment but never decide a verdict: a group whose offers lead fewer people to \
-    decide has fewer sessions.";
+pub const SECONDARY: &str = "Counted over the sessions in the flow, not over every customer in the group, so \
+    they leave out anyone who cancelled elsewhere or never opened it. They help to read the experiment but never \
+    decide a verdict.";
 
 /// The whole page.
 pub fn page(cards: &[Card], params: &Params) -> Markup {
