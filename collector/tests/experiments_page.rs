@@ -142,7 +142,10 @@ fn the_experiments_page_shows_each_experiment_behind_the_sign_in() {
             assert_eq!(assigned, 12);
             assert!(html.contains(r#"role="img" aria-labelledby="d-exp-1-title d-exp-1-desc""#));
             assert!(html.contains("0 = no difference"));
-            assert!(html.contains("Secondary figures (the flow's own save rate per group) are not shown yet."));
+            // Secondary figures for every group: nobody decided yet.
+            assert!(html.contains("<h3>Secondary figures</h3>"));
+            assert!(html.contains(r#"aria-label="Secondary figures of experiment exp-1""#));
+            assert_eq!(html.matches("<td>none</td>").count(), api["arms"].as_array().unwrap().len());
             let lower = html.to_lowercase();
             for word in ["winner", "better", "kept more", "kept fewer"] {
                 assert!(!lower.contains(word), "{word}");

@@ -21,6 +21,11 @@ UPDATE assignments a SET cancelled_at = (
     ) c
 );
 
+-- An experiment's counts from this index alone, in the order of the grouping (a scan of
+-- 1,000,000 assignments without a sort); its first assignment in one step.
+CREATE INDEX assignments_counts ON assignments (experiment_id, grp, window_end, cancelled_at);
+CREATE INDEX assignments_started ON assignments (experiment_id, assigned_at);
+
 -- The assignments a cancellation reaches: by subscription, or by customer without one.
 CREATE INDEX assignments_subscription ON assignments (subscription_id, assigned_at) WHERE subscription_id IS NOT NULL;
 CREATE INDEX assignments_customer ON assignments (customer_id, assigned_at) WHERE subscription_id IS NULL;
@@ -33,5 +38,6 @@ UPDATE outcomes
 SET experiment_id = body::jsonb #>> '{served,experiment,id}',
     experiment_group = body::jsonb #>> '{served,experiment,variant}'
 WHERE position('"served"' IN body) > 0;
-CREATE INDEX outcomes_experiment ON outcomes (experiment_id, experiment_group, test, result_type)
-    WHERE experiment_id IS NOT NULL;
+-- Read in the order of the grouping, the test outcomes left out.
+CREATE INDEX outcomes_experiment ON outcomes (experiment_id, experiment_group, result_type)
+    WHERE experiment_id IS NOT NULL AND NOT test;

@@ -66,17 +66,18 @@ impl Store {
         let Some((flow_id, document, started_at)) = self.backend.experiment_design(id).await? else {
             return Ok(None);
         };
-        let groups = self
-            .backend
-            .experiment_counts(id, &ts(now))
-            .await?
+        // The two reads at once, each on its own connection.
+        let now = ts(now);
+        let (counts, outcome_counts) =
+            tokio::try_join!(self.backend.experiment_counts(id, &now), self.backend.experiment_outcomes(id))?;
+        let groups = counts
             .into_iter()
             .map(|(group, assigned, closed, retained)| {
                 (group, GroupCounts { assigned: count(assigned), closed: count(closed), retained: count(retained) })
             })
             .collect();
         let mut outcomes: BTreeMap<String, BTreeMap<String, u64>> = BTreeMap::new();
-        for (group, result_type, n) in self.backend.experiment_outcomes(id).await? {
+        for (group, result_type, n) in outcome_counts {
             outcomes.entry(group).or_default().insert(result_type, count(n));
         }
         Ok(Some(ExperimentData {
