@@ -10,6 +10,7 @@ use crate::cli::{Command, MintArgs};
 use crate::http::limits::Limiter;
 use crate::http::{self, AppState};
 use crate::seed::{self, SeedPlan};
+use crate::serving::recorder::AssignmentRecorder;
 use crate::serving::FlowServer;
 use crate::settings::{Settings, SettingsError, TokenSecret};
 use crate::store::{Store, StoreError};
@@ -157,6 +158,8 @@ impl Collector {
         let wake = Arc::new(Notify::new());
         let (writer, writer_task) = Writer::new(store.clone(), settings.webhook.is_some(), Some(wake.clone()));
         tasks.spawn(writer_task.run(stop.clone()));
+        let (recorder, recorder_task) = AssignmentRecorder::new(store.clone());
+        tasks.spawn(recorder_task.run(stop.clone()));
         tasks.spawn(upkeep::run(store.clone(), settings.retention, stop.clone()));
         if let Some(hook) = &settings.webhook {
             let forwarder = Forwarder::new(store.clone(), hook.url.as_str(), hook.secret.clone(), hook.retry_base)?;
@@ -175,7 +178,7 @@ impl Collector {
             admin_key: settings.admin_key.clone(),
             outcome_limit,
             sign_in_limit,
-            flows: FlowServer::new(),
+            flows: FlowServer::new(recorder),
             stripe_secret: settings.stripe_secret.clone(),
         });
         let router = http::router(state, &settings.cors_origins);

@@ -192,17 +192,6 @@ pub(super) trait FlowReads {
     async fn customer_history(&self, customer_id: &str, include_test: bool) -> Result<HistoryCounts, StoreError>;
     /// The group recorded for a customer in an experiment.
     async fn assignment(&self, experiment_id: &str, customer_id: &str) -> Result<Option<String>, StoreError>;
-    /// Records a group unless one is recorded (with the end of its 30-day window);
-    /// returns the recorded one.
-    async fn record_assignment(
-        &self,
-        experiment_id: &str,
-        customer_id: &str,
-        subscription_id: Option<&str>,
-        group: &str,
-        at: &str,
-        window_end: &str,
-    ) -> Result<String, StoreError>;
     /// `(id, flow_id, first assignment)` of every experiment, by id.
     async fn experiments(&self) -> Result<Vec<(String, String, Option<String>)>, StoreError>;
     /// `(flow_id, document of the version that first ran it, first assignment)` of an experiment.
@@ -243,9 +232,11 @@ pub(super) trait FlowWrites {
         created_at: &str,
     ) -> Result<(), StoreError>;
     /// Records these groups, each unless one is recorded for its customer (each with its
-    /// first cancellation already stored, as [`FlowReads::record_assignment`]); returns how
+    /// first cancellation already stored, read by index, as when recorded one at a time); returns how
     /// many were recorded.
     async fn insert_assignments(&mut self, rows: &[AssignmentRow<'_>]) -> Result<u64, StoreError>;
+    /// `(experiment_id, customer_id, group)` recorded for these pairs.
+    async fn assignment_groups(&mut self, keys: &[(&str, &str)]) -> Result<Vec<(String, String, String)>, StoreError>;
     /// Keeps on each assignment these cancellations reach its first cancellation at or
     /// after it (an earlier one kept stays).
     async fn end_assignments(&mut self, ends: &[AssignmentEnd<'_>]) -> Result<(), StoreError>;

@@ -301,6 +301,9 @@ mod tests {
         async fn insert_assignments(&mut self, _: &[AssignmentRow<'_>]) -> Result<u64, StoreError> {
             unreachable!()
         }
+        async fn assignment_groups(&mut self, _: &[(&str, &str)]) -> Result<Vec<(String, String, String)>, StoreError> {
+            unreachable!()
+        }
     }
 
     #[test]

@@ -7,6 +7,7 @@ use super::error::StoreError;
 use super::values::{clean, parse_ts, ts, AssignmentRow};
 use super::Store;
 use serde::Serialize;
+use std::collections::HashMap;
 use time::OffsetDateTime;
 
 /// One version of a flow.
@@ -226,36 +227,37 @@ impl Store {
     /// Records a customer's group unless one is recorded (several collectors may serve the
     /// same new customer at once: one record stays); returns the recorded group.
     pub async fn record_assignment(&self, new: NewAssignment<'_>) -> Result<String, StoreError> {
-        let customer_id = clean(new.customer_id);
-        let subscription_id = new.subscription_id.map(clean);
-        let window_end = ts(new.at + WINDOW);
-        self.backend
-            .record_assignment(
-                new.experiment_id,
-                &customer_id,
-                subscription_id.as_deref(),
-                new.group,
-                &ts(new.at),
-                &window_end,
-            )
-            .await
+        let mut groups = self.record_assignments(&[new]).await?;
+        Ok(groups.pop().unwrap_or_else(|| new.group.to_string()))
+    }
+
+    /// Records each customer's group unless one is recorded, in one transaction (the
+    /// first servings waiting together: `crate::serving`'s group commit); returns the group
+    /// recorded for each, in order.
+    pub async fn record_assignments(&self, rows: &[NewAssignment<'_>]) -> Result<Vec<String>, StoreError> {
+        let bound = bind_assignments(rows);
+        let mut tx = self.backend.begin_write().await?;
+        for chunk in bound.chunks(IMPORT_CHUNK) {
+            tx.insert_assignments(chunk).await?;
+        }
+        let keys: Vec<(&str, &str)> = bound.iter().map(|r| (r.experiment_id, r.customer_id.as_ref())).collect();
+        let recorded: HashMap<(String, String), String> =
+            tx.assignment_groups(&keys).await?.into_iter().map(|(e, c, g)| ((e, c), g)).collect();
+        tx.commit().await?;
+        Ok(bound
+            .iter()
+            .map(|r| {
+                let key = (r.experiment_id.to_string(), r.customer_id.to_string());
+                recorded.get(&key).cloned().unwrap_or_else(|| r.group.to_string())
+            })
+            .collect())
     }
 
     /// Records many groups in one transaction, each unless one is recorded for its
     /// customer (an import: the seed command's past experiment); returns how many were
     /// recorded.
     pub async fn import_assignments(&self, rows: &[NewAssignment<'_>]) -> Result<u64, StoreError> {
-        let bound: Vec<AssignmentRow<'_>> = rows
-            .iter()
-            .map(|n| AssignmentRow {
-                experiment_id: n.experiment_id,
-                customer_id: clean(n.customer_id),
-                subscription_id: n.subscription_id.map(clean),
-                group: n.group,
-                at: ts(n.at),
-                window_end: ts(n.at + WINDOW),
-            })
-            .collect();
+        let bound = bind_assignments(rows);
         let mut tx = self.backend.begin_write().await?;
         let mut recorded = 0;
         for chunk in bound.chunks(IMPORT_CHUNK) {
@@ -264,4 +266,18 @@ impl Store {
         tx.commit().await?;
         Ok(recorded)
     }
+}
+
+/// Assignments as bound.
+fn bind_assignments<'a>(rows: &[NewAssignment<'a>]) -> Vec<AssignmentRow<'a>> {
+    rows.iter()
+        .map(|n| AssignmentRow {
+            experiment_id: n.experiment_id,
+            customer_id: clean(n.customer_id),
+            subscription_id: n.subscription_id.map(clean),
+            group: n.group,
+            at: ts(n.at),
+            window_end: ts(n.at + WINDOW),
+        })
+        .collect()
 }

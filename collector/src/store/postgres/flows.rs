@@ -119,42 +119,6 @@ impl FlowReads for PgBackend {
             .await?)
     }
 
-    async fn record_assignment(
-        &self,
-        experiment_id: &str,
-        customer_id: &str,
-        subscription_id: Option<&str>,
-        group: &str,
-        at: &str,
-        window_end: &str,
-    ) -> Result<String, StoreError> {
-        // One statement: the insert when there is none (with the first cancellation
-        // already stored at or after it, by index), else the row as recorded.
-        let recorded: Option<String> = sqlx::query_scalar(
-            "INSERT INTO assignments (experiment_id, customer_id, subscription_id, grp, assigned_at, window_end, \
-                cancelled_at) \
-            VALUES ($1, $2, $3, $4, $5::timestamptz, $6::timestamptz, (SELECT min(at) FROM ( \
-                SELECT o.created_at AS at FROM outcomes o WHERE o.result_type = 'cancelled' \
-                    AND o.subscription_id = $3 AND o.created_at >= $5::timestamptz \
-                UNION ALL SELECT o.created_at FROM outcomes o WHERE $3 IS NULL AND o.result_type = 'cancelled' \
-                    AND o.customer_id = $2 AND o.created_at >= $5::timestamptz \
-                UNION ALL SELECT r.at FROM reported_cancellations r \
-                    WHERE r.subscription_id = $3 AND r.at >= $5::timestamptz) c)) \
-            ON CONFLICT (experiment_id, customer_id) DO NOTHING RETURNING grp",
-        )
-        .bind(experiment_id)
-        .bind(customer_id)
-        .bind(subscription_id)
-        .bind(group)
-        .bind(at)
-        .bind(window_end)
-        .fetch_optional(&self.pool)
-        .await?;
-        match recorded {
-            Some(group) => Ok(group),
-            None => Ok(self.assignment(experiment_id, customer_id).await?.unwrap_or_else(|| group.to_string())),
-        }
-    }
     async fn experiments(&self) -> Result<Vec<(String, String, Option<String>)>, StoreError> {
         Ok(sqlx::query_as(concat!(
             "SELECT e.id, e.flow_id, ",
@@ -293,6 +257,17 @@ impl FlowWrites for PgTx {
         .execute(&mut *self.0)
         .await?;
         Ok(done.rows_affected())
+    }
+
+    async fn assignment_groups(&mut self, keys: &[(&str, &str)]) -> Result<Vec<(String, String, String)>, StoreError> {
+        Ok(sqlx::query_as(
+            "SELECT a.experiment_id, a.customer_id, a.grp FROM unnest($1::text[], $2::text[]) AS k(e, c) \
+            JOIN assignments a ON a.experiment_id = k.e AND a.customer_id = k.c",
+        )
+        .bind(keys.iter().map(|k| k.0).collect::<Vec<_>>())
+        .bind(keys.iter().map(|k| k.1).collect::<Vec<_>>())
+        .fetch_all(&mut *self.0)
+        .await?)
     }
 
     async fn end_assignments(&mut self, ends: &[AssignmentEnd<'_>]) -> Result<(), StoreError> {

@@ -2,11 +2,15 @@
 //! once and re-checked against the database at most every second (so every collector on
 //! one database serves a new version within 5 seconds), and the config for one customer:
 //! their history facts, their experiment group (recorded once, then remembered), and the
-//! resolution of `crate::flows`.
+//! resolution of `crate::flows`. New customers' groups are recorded by group commit
+//! (`recorder`).
+
+pub mod recorder;
 
 use crate::flows::{self, Facts, FlowDocument, Group, History, Resolved};
-use crate::store::{NewAssignment, Store, StoreError, StoredFlow};
+use crate::store::{Store, StoreError, StoredFlow};
 use crate::tokens::Claims;
+use recorder::{Assignment, AssignmentRecorder};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -32,10 +36,10 @@ struct Entry {
 }
 
 /// The flows this collector serves, and the groups it has recorded.
-#[derive(Default)]
 pub struct FlowServer {
     flows: Mutex<HashMap<String, Entry>>,
     groups: Mutex<HashMap<(String, String), String>>,
+    recorder: AssignmentRecorder,
 }
 
 /// Why a config could not be served.
@@ -60,9 +64,9 @@ pub enum ServeError {
 }
 
 impl FlowServer {
-    /// A server with nothing cached.
-    pub fn new() -> FlowServer {
-        FlowServer::default()
+    /// A server with nothing cached, recording new customers' groups through `recorder`.
+    pub fn new(recorder: AssignmentRecorder) -> FlowServer {
+        FlowServer { flows: Mutex::default(), groups: Mutex::default(), recorder }
     }
 
     /// Forgets what is cached of `flow_id` (after this collector wrote a version of it).
@@ -125,7 +129,7 @@ impl FlowServer {
             },
         };
         let group = match document.experiment() {
-            Some(experiment) => Some(self.group(store, experiment, claims, now).await?),
+            Some(experiment) => Some(self.group(experiment, claims, now).await?),
             None => None,
         };
         let resolved = flows::resolve(document, flow.version, &facts, group.as_ref());
@@ -139,7 +143,6 @@ impl FlowServer {
     /// recorded before, by this collector or another: then that one).
     async fn group(
         &self,
-        store: &Store,
         experiment: &flows::Experiment,
         claims: &Claims,
         now: OffsetDateTime,
@@ -150,12 +153,13 @@ impl FlowServer {
             return Ok(Group::parse(&group));
         }
         let designed = experiment.assign(&claims.sub);
-        let recorded = store
-            .record_assignment(NewAssignment {
-                experiment_id: &experiment.id,
-                customer_id: &claims.sub,
-                subscription_id: claims.subscription_id.as_deref(),
-                group: designed.as_str(),
+        let recorded = self
+            .recorder
+            .record(Assignment {
+                experiment_id: experiment.id.clone(),
+                customer_id: claims.sub.clone(),
+                subscription_id: claims.subscription_id.clone(),
+                group: designed.as_str().to_string(),
                 at: now,
             })
             .await?;
