@@ -30,14 +30,16 @@ CREATE INDEX assignments_started ON assignments (experiment_id, assigned_at);
 CREATE INDEX assignments_subscription ON assignments (subscription_id, assigned_at) WHERE subscription_id IS NOT NULL;
 CREATE INDEX assignments_customer ON assignments (customer_id, assigned_at) WHERE subscription_id IS NULL;
 
--- The secondary figures: each outcome's `served.experiment` (id and group), read once here
--- for the outcomes stored before.
-ALTER TABLE outcomes ADD COLUMN experiment_id TEXT;
-ALTER TABLE outcomes ADD COLUMN experiment_group TEXT;
-UPDATE outcomes
-SET experiment_id = body::jsonb #>> '{served,experiment,id}',
-    experiment_group = body::jsonb #>> '{served,experiment,variant}'
-WHERE position('"served"' IN body) > 0;
--- Read in the order of the grouping, the test outcomes left out.
-CREATE INDEX outcomes_experiment ON outcomes (experiment_id, experiment_group, result_type)
-    WHERE experiment_id IS NOT NULL AND NOT test;
+-- The secondary figures: the insights' counts gain `experiment_result` (key
+-- `[experiment id, group, result type]`, see collector/src/insights/tally.rs), counted with
+-- each outcome from now on; here for the outcomes counted before. (The ids are plain
+-- `[a-z0-9_-]`: the key's text is written as the collector writes it.)
+INSERT INTO insight_counts (day, flow_id, test, metric, key, n)
+SELECT (o.created_at AT TIME ZONE 'UTC')::date, o.flow_id, o.test, 'experiment_result',
+    '["' || e.id || '","' || e.grp || '","' || o.result_type || '"]', count(*)
+FROM outcomes o
+CROSS JOIN LATERAL (SELECT o.body::jsonb #>> '{served,experiment,id}' AS id,
+    o.body::jsonb #>> '{served,experiment,variant}' AS grp) e
+WHERE o.counted AND position('"served"' IN o.body) > 0 AND e.id IS NOT NULL AND e.grp IS NOT NULL
+GROUP BY 1, 2, 3, 5
+ON CONFLICT (day, flow_id, test, metric, key) DO UPDATE SET n = insight_counts.n + excluded.n;

@@ -30,14 +30,17 @@ CREATE INDEX assignments_started ON assignments (experiment_id, assigned_at);
 CREATE INDEX assignments_subscription ON assignments (subscription_id, assigned_at) WHERE subscription_id IS NOT NULL;
 CREATE INDEX assignments_customer ON assignments (customer_id, assigned_at) WHERE subscription_id IS NULL;
 
--- The secondary figures: each outcome's `served.experiment` (id and group), read once here
--- for the outcomes stored before.
-ALTER TABLE outcomes ADD COLUMN experiment_id TEXT;
-ALTER TABLE outcomes ADD COLUMN experiment_group TEXT;
-UPDATE outcomes
-SET experiment_id = json_extract(body, '$.served.experiment.id'),
-    experiment_group = json_extract(body, '$.served.experiment.variant')
-WHERE instr(body, '"served"') > 0 AND json_valid(body);
--- Read in the order of the grouping, the test outcomes left out.
-CREATE INDEX outcomes_experiment ON outcomes (experiment_id, experiment_group, result_type)
-    WHERE experiment_id IS NOT NULL AND test = 0;
+-- The secondary figures: the insights' counts gain `experiment_result` (key
+-- `[experiment id, group, result type]`, see collector/src/insights/tally.rs), counted with
+-- each outcome from now on; here for the outcomes counted before.
+INSERT INTO insight_counts (day, flow_id, test, metric, key, n)
+SELECT substr(created_at, 1, 10), flow_id, test, 'experiment_result',
+    json_array(json_extract(body, '$.served.experiment.id'), json_extract(body, '$.served.experiment.variant'),
+        result_type),
+    count(*)
+FROM outcomes
+WHERE counted = 1 AND instr(body, '"served"') > 0 AND json_valid(body)
+    AND json_extract(body, '$.served.experiment.id') IS NOT NULL
+    AND json_extract(body, '$.served.experiment.variant') IS NOT NULL
+GROUP BY 1, 2, 3, 5
+ON CONFLICT (day, flow_id, test, metric, key) DO UPDATE SET n = insight_counts.n + excluded.n;

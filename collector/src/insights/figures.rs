@@ -199,6 +199,8 @@ impl Figures {
                 }
                 Metric::KeepInTouch => f.keep_in_touch += n,
                 Metric::SavesLost => f.saves_lost.within_30d += n,
+                // The experiments' secondary figures (`secondary`), not the insights'.
+                Metric::ExperimentResult => {}
             }
         }
         f.sessions = f.by_result.values().sum();

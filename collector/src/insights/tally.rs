@@ -29,11 +29,14 @@ pub enum Metric {
     /// A save whose subscription was cancelled within 30 days after; key empty. Not from
     /// the outcome itself: the store adds it when it sees the cancellation.
     SavesLost,
+    /// An outcome served in an experiment's group (its `served.experiment`); key
+    /// `[experiment id, group, result type]`: the experiment's secondary figures.
+    ExperimentResult,
 }
 
 impl Metric {
     /// Every metric.
-    pub const ALL: [Metric; 10] = [
+    pub const ALL: [Metric; 11] = [
         Metric::Result,
         Metric::SurveySkipped,
         Metric::Reason,
@@ -44,6 +47,7 @@ impl Metric {
         Metric::Frequency,
         Metric::KeepInTouch,
         Metric::SavesLost,
+        Metric::ExperimentResult,
     ];
 
     /// The name stored in the counts table.
@@ -59,6 +63,7 @@ impl Metric {
             Metric::Frequency => "frequency",
             Metric::KeepInTouch => "keep_in_touch",
             Metric::SavesLost => "saves_lost",
+            Metric::ExperimentResult => "experiment_result",
         }
     }
 
@@ -129,6 +134,9 @@ impl Tally {
                 counts.push((Metric::KeepInTouch, String::new()));
             }
             _ => {}
+        }
+        if let Some(e) = outcome.served.as_ref().and_then(|s| s.experiment.as_ref()) {
+            counts.push((Metric::ExperimentResult, key(&[&e.id, &e.variant, result])));
         }
         Tally { counts }
     }

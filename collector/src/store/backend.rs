@@ -207,9 +207,9 @@ pub(super) trait FlowReads {
         experiment_id: &str,
         now: &str,
     ) -> Result<Vec<(String, i64, i64, i64)>, StoreError>;
-    /// `(group, result type, outcomes)` of the outcomes, test ones left out, whose
-    /// `served.experiment` names the experiment.
-    async fn experiment_outcomes(&self, experiment_id: &str) -> Result<Vec<(String, String, i64)>, StoreError>;
+    /// `(key, outcomes)` of the insights' `experiment_result` counts (test outcomes left
+    /// out) whose key starts with `key_prefix` (`["<experiment id>",`).
+    async fn experiment_outcomes(&self, key_prefix: &str) -> Result<Vec<(String, i64)>, StoreError>;
 }
 
 /// The served flows' statements in a write transaction, part of every [`Transaction`].

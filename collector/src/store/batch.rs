@@ -158,7 +158,6 @@ mod tests {
             test: false,
             result_type: "cancelled".into(),
             reason_id: None,
-            experiment: None,
             created_at: datetime!(2026-11-25 09:30:00 UTC),
             received_at: datetime!(2026-11-25 09:30:01 UTC),
             keep_in_touch: false,

@@ -6,6 +6,7 @@
 use super::error::StoreError;
 use super::values::ts;
 use super::Store;
+use crate::insights::tally::key;
 use std::collections::BTreeMap;
 use time::OffsetDateTime;
 
@@ -41,7 +42,7 @@ pub struct ExperimentData {
     /// Each recorded group with its counts, by group id.
     pub groups: Vec<(String, GroupCounts)>,
     /// Per group named by outcomes' `served.experiment`: their outcomes (test ones left
-    /// out) by result type.
+    /// out) by result type, from the insights' counts.
     pub outcomes: BTreeMap<String, BTreeMap<String, u64>>,
 }
 
@@ -68,8 +69,10 @@ impl Store {
         };
         // The two reads at once, each on its own connection.
         let now = ts(now);
+        // The keys are JSON arrays `[experiment id, group, result type]` (`insights::tally`).
+        let prefix = format!("{},", key(&[id]).trim_end_matches(']'));
         let (counts, outcome_counts) =
-            tokio::try_join!(self.backend.experiment_counts(id, &now), self.backend.experiment_outcomes(id))?;
+            tokio::try_join!(self.backend.experiment_counts(id, &now), self.backend.experiment_outcomes(&prefix))?;
         let groups = counts
             .into_iter()
             .map(|(group, assigned, closed, retained)| {
@@ -77,8 +80,12 @@ impl Store {
             })
             .collect();
         let mut outcomes: BTreeMap<String, BTreeMap<String, u64>> = BTreeMap::new();
-        for (group, result_type, n) in outcome_counts {
-            outcomes.entry(group).or_default().insert(result_type, count(n));
+        for (text, n) in outcome_counts {
+            if let Ok([experiment, group, result_type]) = serde_json::from_str::<[String; 3]>(&text) {
+                if experiment == id {
+                    *outcomes.entry(group).or_default().entry(result_type).or_default() += count(n);
+                }
+            }
         }
         Ok(Some(ExperimentData {
             summary: ExperimentSummary { id: id.to_string(), flow_id, started_at },

@@ -31,8 +31,6 @@ pub struct NewOutcome {
     pub result_type: String,
     /// `survey.reason_id`.
     pub reason_id: Option<String>,
-    /// `served.experiment`: the experiment's id and the customer's group in it.
-    pub experiment: Option<(String, String)>,
     /// `created_at` (stored in UTC, to the microsecond).
     pub created_at: OffsetDateTime,
     /// When the collector received it.
@@ -66,11 +64,6 @@ impl NewOutcome {
             test: outcome.test,
             result_type: result_type.to_string(),
             reason_id: outcome.survey.as_ref().map(|s| s.reason_id.clone()),
-            experiment: outcome
-                .served
-                .as_ref()
-                .and_then(|s| s.experiment.as_ref())
-                .map(|e| (e.id.clone(), e.variant.clone())),
             created_at: created_at.to_offset(time::UtcOffset::UTC),
             received_at,
             keep_in_touch: result_type == "cancelled" && outcome.keep_in_touch,

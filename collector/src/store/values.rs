@@ -56,8 +56,6 @@ pub(super) struct Row<'a> {
     pub plan_id: Cow<'a, str>,
     pub result_type: Cow<'a, str>,
     pub reason_id: Option<Cow<'a, str>>,
-    pub experiment_id: Option<Cow<'a, str>>,
-    pub experiment_group: Option<Cow<'a, str>>,
     pub created_at: String,
     pub received_at: String,
 }
@@ -73,8 +71,6 @@ impl<'a> Row<'a> {
             plan_id: clean(&item.plan_id),
             result_type: clean(&item.result_type),
             reason_id: item.reason_id.as_deref().map(clean),
-            experiment_id: item.experiment.as_ref().map(|(id, _)| clean(id)),
-            experiment_group: item.experiment.as_ref().map(|(_, group)| clean(group)),
             created_at: ts(item.created_at),
             received_at: ts(item.received_at),
         }

@@ -163,14 +163,14 @@ impl FlowReads for PgBackend {
         .await?)
     }
 
-    async fn experiment_outcomes(&self, experiment_id: &str) -> Result<Vec<(String, String, i64)>, StoreError> {
-        // By the partial index `outcomes_experiment` alone.
+    async fn experiment_outcomes(&self, key_prefix: &str) -> Result<Vec<(String, i64)>, StoreError> {
+        // From the insights' counts (a few rows per day, group and result), by index.
         Ok(sqlx::query_as(
-            "SELECT experiment_group, result_type, count(*) FROM outcomes \
-            WHERE experiment_id = $1 AND experiment_group IS NOT NULL AND NOT test \
-            GROUP BY experiment_group, result_type ORDER BY experiment_group, result_type",
+            "SELECT key, sum(n)::bigint FROM insight_counts \
+            WHERE metric = 'experiment_result' AND starts_with(key, $1) AND NOT test \
+            GROUP BY key ORDER BY key",
         )
-        .bind(experiment_id)
+        .bind(key_prefix)
         .fetch_all(&self.pool)
         .await?)
     }

@@ -317,22 +317,21 @@ struct PgTx(sqlx::Transaction<'static, sqlx::Postgres>);
 macro_rules! outcome_columns {
     () => {
         "id, body, canonical, customer_id, subscription_id, flow_id, plan_id, test, result_type, reason_id, \
-        created_at, received_at, keep_in_touch, experiment_id, experiment_group"
+        created_at, received_at, keep_in_touch"
     };
 }
 
 /// One array per column (`id`, `body`, `canonical`, `customer_id`, `subscription_id`,
 /// `flow_id`, `plan_id`, `test`, `result_type`, `reason_id`, `created_at`, `received_at`
 /// (the times as text), `keep_in_touch`), then `forward`, the comments (`$15`, null for
-/// none), the insights' lock key (`$16`) and the columns added later, `experiment_id` and
-/// `experiment_group` (`$17`, `$18`; the 13 first keep their numbers): inserts the outcomes in array order, skipping
+/// none) and the insights' lock key (`$16`): inserts the outcomes in array order, skipping
 /// ids already stored, with a pending delivery for each when `forward` and their comments,
 /// and takes the insights' lock (held to the commit) when any was stored (each is counted
 /// in the insights by the same transaction); returns `id` of each row inserted.
 const INSERT_OUTCOMES: &str = concat!(
     "WITH input AS (SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], \
     $6::text[], $7::text[], $8::boolean[], $9::text[], $10::text[], $11::timestamptz[], $12::timestamptz[], \
-    $13::boolean[], $17::text[], $18::text[], $15::text[]) WITH ORDINALITY AS i(",
+    $13::boolean[], $15::text[]) WITH ORDINALITY AS i(",
     outcome_columns!(),
     ", comment, ord)), stored AS (INSERT INTO outcomes (",
     outcome_columns!(),
@@ -389,8 +388,6 @@ impl Transaction for PgTx {
             .bind(forward)
             .bind(column(rows, |r| r.item.comment.as_deref().map(clean)))
             .bind(INSIGHTS_LOCK)
-            .bind(column(rows, |r| r.experiment_id.as_deref()))
-            .bind(column(rows, |r| r.experiment_group.as_deref()))
             .fetch_all(&mut *self.0)
             .await?)
     }

@@ -141,14 +141,14 @@ impl FlowReads for SqliteBackend {
         .await?)
     }
 
-    async fn experiment_outcomes(&self, experiment_id: &str) -> Result<Vec<(String, String, i64)>, StoreError> {
-        // By the partial index `outcomes_experiment` alone.
+    async fn experiment_outcomes(&self, key_prefix: &str) -> Result<Vec<(String, i64)>, StoreError> {
+        // From the insights' counts (a few rows per day, group and result), by index.
         Ok(sqlx::query_as(
-            "SELECT experiment_group, result_type, count(*) FROM outcomes \
-            WHERE experiment_id = $1 AND experiment_group IS NOT NULL AND test = 0 \
-            GROUP BY experiment_group, result_type ORDER BY experiment_group, result_type",
+            "SELECT key, sum(n) FROM insight_counts \
+            WHERE metric = 'experiment_result' AND substr(key, 1, length($1)) = $1 AND test = 0 \
+            GROUP BY key ORDER BY key",
         )
-        .bind(experiment_id)
+        .bind(key_prefix)
         .fetch_all(&self.pool)
         .await?)
     }

@@ -306,9 +306,9 @@ impl Backend for SqliteBackend {
 struct SqliteTx(sqlx::Transaction<'static, sqlx::Sqlite>);
 
 /// An outcome's bound values per row in [`insert_outcomes`].
-const OUTCOME_PARAMS: usize = 15;
+const OUTCOME_PARAMS: usize = 13;
 
-/// The most outcomes in one `INSERT` (15 bound values each: far below SQLite's 32,766).
+/// The most outcomes in one `INSERT` (13 bound values each: far below SQLite's 32,766).
 /// Batches from the writer (`BATCH_LIMIT`) fit in two.
 const INSERT_CHUNK: usize = 256;
 const _: () = assert!(INSERT_CHUNK * OUTCOME_PARAMS <= 32_766);
@@ -316,17 +316,16 @@ const _: () = assert!(INSERT_CHUNK * OUTCOME_PARAMS <= 32_766);
 /// The rows of one upsert of the daily counts (6 values each).
 const COUNTS_CHUNK: usize = 1_000;
 
-/// Inserts `rows` outcomes (15 values each, in the columns' order; each counted in the
+/// Inserts `rows` outcomes (13 values each, in the columns' order; each counted in the
 /// insights by the same transaction), in order, skipping ids already stored; returns `id`
 /// of each row inserted. One text per row count (`sqlx` prepares and caches each once per
 /// connection).
 fn insert_outcomes(rows: usize) -> String {
     const HEAD: &str = "INSERT INTO outcomes (id, body, canonical, customer_id, subscription_id, flow_id, plan_id, \
-        test, result_type, reason_id, created_at, received_at, keep_in_touch, experiment_id, experiment_group, \
-        counted) VALUES ";
+        test, result_type, reason_id, created_at, received_at, keep_in_touch, counted) VALUES ";
     // Anonymous `?`, bound in order: numbered or named parameters cost sqlx a look-up of
     // each one's name when binding (linear in SQLite: quadratic for the statement).
-    const ROW: &str = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)";
+    const ROW: &str = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)";
     const TAIL: &str = " ON CONFLICT (id) DO NOTHING RETURNING id";
     let mut sql = String::with_capacity(HEAD.len() + rows * (ROW.len() + 1) + TAIL.len());
     sql.push_str(HEAD);
@@ -400,9 +399,7 @@ impl Transaction for SqliteTx {
                     .bind(row.reason_id.as_deref())
                     .bind(row.created_at.as_str())
                     .bind(row.received_at.as_str())
-                    .bind(row.item.keep_in_touch)
-                    .bind(row.experiment_id.as_deref())
-                    .bind(row.experiment_group.as_deref());
+                    .bind(row.item.keep_in_touch);
             }
             stored.extend(query.fetch_all(&mut *conn).await?);
         }
