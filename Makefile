@@ -5,7 +5,7 @@ export PATH := $(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 export CHROMEDRIVER := /usr/bin/chromedriver
 PORT ?= 8080
 
-.PHONY: setup build demo test lint schema test-types test-native test-wasm test-e2e test-bytes test-collector bench bench-collector bench-insights bench-floor smoke screenshots clean
+.PHONY: setup build demo test lint schema test-types test-native test-wasm test-e2e test-bytes test-collector bench bench-collector bench-insights bench-experiments bench-floor smoke screenshots clean
 
 setup:
 	@./scripts/setup.sh
@@ -79,6 +79,11 @@ bench-collector: setup
 ## The insights with a million stored outcomes (COUNT=…): seed rate, size on disk, /v1/insights, the page and the exports' times on SQLite and PostgreSQL (bench/insights-results.json).
 bench-insights: setup
 	./bench/insights.sh
+
+## An experiment with a million customers (CUSTOMERS=…): seed time, size on disk, GET /v1/experiments/<id>, the list and the page on SQLite and PostgreSQL (bench/experiments-results.json).
+bench-experiments: setup
+	cargo build --release -p cancel-flow-collector --bin cancel-flow-collector -q
+	node bench/experiments.mjs
 
 ## The bytes of a minimal Leptos counter built the same way: the framework's floor.
 bench-floor: setup

@@ -7,8 +7,11 @@
 //! list, never up:
 //! - what the store does, written once for both databases, without SQL: `batch` (storing
 //!   a batch: stored, duplicate or conflict), `backfill` (counting older outcomes),
-//!   `erasure`, `flows` (served flows: versions, experiments, history facts, assignments), `reported` (cancellations the shop reports), `deliveries` (the webhook
-//!   queue, `crate::webhook::DeliveryQueue`), `insights` and `export` (the reads);
+//!   `erasure`, `flows` (served flows: versions, experiments, history facts, assignments
+//!   one at a time, by group commit or imported), `experiments` (an experiment's groups
+//!   counted, from its assignments and the insights' counts), `reported` (cancellations
+//!   the shop or Stripe reports), `deliveries` (the webhook queue,
+//!   `crate::webhook::DeliveryQueue`), `insights` and `export` (the reads);
 //! - `counts`: the insights' counts kept in the same transaction as the outcomes;
 //! - `sqlite` and `postgres`: each database's pool, migrations and all of its SQL;
 //! - `backend`: the interface they implement, the `Backend` and `Transaction` traits;
