@@ -180,6 +180,7 @@ impl Collector {
             sign_in_limit,
             flows: FlowServer::new(recorder),
             stripe_secret: settings.stripe_secret.clone(),
+            widget_dir: settings.widget_dir.clone(),
         });
         let router = http::router(state, &settings.cors_origins);
         Ok(Collector { store, router, settings, stop, tasks })

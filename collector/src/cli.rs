@@ -92,6 +92,10 @@ pub struct ServeArgs {
     /// Stripe's endpoint signing secret (`whsec_…`); turns on `POST /v1/billing/stripe`.
     #[arg(long, env = "CF_STRIPE_WEBHOOK_SECRET", hide_env_values = true)]
     pub stripe_webhook_secret: Option<String>,
+    /// The widget's built `dist/`: served under `/widget/` (its brotli or gzip copy when
+    /// the browser accepts it).
+    #[arg(long, env = "CF_WIDGET_DIR")]
+    pub widget_dir: Option<std::path::PathBuf>,
 }
 
 /// `mint-token`'s flags.

@@ -127,6 +127,8 @@ pub struct Settings {
     pub retention: Duration,
     /// Stripe's endpoint signing secret, when `POST /v1/billing/stripe` is on.
     pub stripe_secret: Option<StripeSecret>,
+    /// The widget's built files, served under `/widget/` when set.
+    pub widget_dir: Option<std::path::PathBuf>,
 }
 
 /// Stripe's endpoint signing secret (`whsec_…`), used as given as the HMAC key, as
@@ -192,6 +194,20 @@ pub enum SettingsError {
         whsec_…"
     )]
     StripeSecret,
+    /// A widget folder without the built widget in it.
+    #[error(
+        "--widget-dir (CF_WIDGET_DIR): {0} has no embed.js; point it at the widget's built dist/ folder (make build)"
+    )]
+    WidgetDir(String),
+}
+
+/// The widget's folder, if it holds the built widget (its `embed.js`).
+fn widget_dir(dir: Option<std::path::PathBuf>) -> Result<Option<std::path::PathBuf>, SettingsError> {
+    match dir.filter(|d| !d.as_os_str().is_empty()) {
+        None => Ok(None),
+        Some(d) if d.join("embed.js").is_file() => Ok(Some(d)),
+        Some(d) => Err(SettingsError::WidgetDir(d.display().to_string())),
+    }
 }
 
 impl Settings {
@@ -228,6 +244,7 @@ impl Settings {
                 .filter(|s| !s.is_empty())
                 .map(StripeSecret::parse)
                 .transpose()?,
+            widget_dir: widget_dir(args.widget_dir)?,
         })
     }
 }

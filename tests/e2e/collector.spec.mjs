@@ -5,7 +5,9 @@
 // 1.2), and a forged token is refused; and the flow served by the collector (COLLECTOR.md
 // section 7): the config fetched with the token, a rule applied for the token's
 // attributes, the outcome carrying `served`, and the page's fallback attributes shown when
-// the collector is down.
+// the collector is down. With --widget-dir the collector serves the widget itself: a shop
+// page loads the script from it with Subresource Integrity, and the glue and the wasm come
+// compressed.
 import { spawn, execFileSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
@@ -18,10 +20,10 @@ const SECRET = "e2e-token-secret-0123456789abcdefghij";
 const ADMIN = "e2e-admin-key-0123456789";
 
 /** Starts the collector allowing `origin`; resolves with its base URL and a stop function. */
-async function startCollector(origin) {
+async function startCollector(origin, ...args) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "cf-e2e-collector-"));
   const child = spawn(BIN, ["serve", "--listen", "127.0.0.1:0", "--database", `sqlite://${dir}/collector.db`,
-    "--token-secret", SECRET, "--cors-origin", origin, "--admin-key", ADMIN], { stdio: ["ignore", "ignore", "pipe"], env: { ...process.env, NO_COLOR: "1" } });
+    "--token-secret", SECRET, "--cors-origin", origin, "--admin-key", ADMIN, ...args], { stdio: ["ignore", "ignore", "pipe"], env: { ...process.env, NO_COLOR: "1" } });
   const base = await new Promise((resolve, reject) => {
     let log = "";
     const timer = setTimeout(() => reject(new Error(`collector did not start: ${log}`)), 20_000);
@@ -96,6 +98,36 @@ test.describe("collector", () => {
       const rows = await exported(c.base);
       expect(rows).toHaveLength(1);
       expect(rows[0]).toContain(",cancelled,");
+    } finally {
+      c.stop();
+    }
+  });
+
+  test("with --widget-dir a shop page loads the widget from the collector, with SRI, its files compressed", async ({ t, server }) => {
+    const dist = path.resolve(process.env.CANCEL_FLOW_DIST || "dist");
+    const c = await startCollector(server.origin, "--widget-dir", dist);
+    try {
+      const { files } = JSON.parse(fs.readFileSync(path.join(dist, "integrity.json"), "utf8"));
+      const cfg = { ...fixture("meal-box"), endpoint: `${c.base}/v1/outcomes` };
+      const token = mint(cfg.customer.id, cfg.customer.subscription_id);
+      const page = hostPage({ cfg, attrs: `token="${token}"` }).replace(
+        '<script type="module" src="/cancel-flow/embed.js"></script>',
+        `<script type="module" src="${c.base}/widget/embed.js" integrity="${files["embed.js"]}" crossorigin="anonymous"></script>`);
+      const encodings = {};
+      t.ctx.on("response", (res) => {
+        const u = new URL(res.url());
+        if (u.origin === c.base && u.pathname.startsWith("/widget/")) encodings[u.pathname] = res.headers()["content-encoding"] ?? "identity";
+      });
+      const p = await t.open(page);
+      const r = p.locator("cancel-flow");
+      await part(r, "trigger").click();
+      await part(r, "cancel").click();
+      await part(r, "confirm").click();
+      await expect(dialog(r), "the collector acknowledged it").toHaveAttribute("data-step", "done");
+      expect(encodings["/widget/embed.js"]).toBe("br");
+      expect(encodings["/widget/cancel-flow_bg.wasm"]).toBe("br");
+      expect(await exported(c.base)).toHaveLength(1);
+      await p.close();
     } finally {
       c.stop();
     }

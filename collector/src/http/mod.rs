@@ -12,6 +12,7 @@ pub mod outcomes;
 pub mod pages;
 pub mod serve;
 pub mod session;
+pub mod widget;
 
 use crate::serving::FlowServer;
 use crate::settings::{AdminKey, StripeSecret, TokenPolicy};
@@ -50,6 +51,8 @@ pub struct AppState {
     pub flows: FlowServer,
     /// Stripe's signing secret, when `POST /v1/billing/stripe` is on.
     pub stripe_secret: Option<StripeSecret>,
+    /// The widget's built files, served under `/widget/` when set.
+    pub widget_dir: Option<std::path::PathBuf>,
 }
 
 /// The whole application.
@@ -95,7 +98,12 @@ pub fn router(state: Arc<AppState>, cors_origins: &[String]) -> Router {
         .route("/insights/sign-in", post(pages::sign_in))
         .route("/insights/sign-out", post(pages::sign_out))
         .route("/insights/style.css", get(pages::stylesheet));
+    let widget = match &state.widget_dir {
+        Some(dir) => Router::new().nest_service("/widget", widget::service(dir)),
+        None => Router::new(),
+    };
     Router::new()
+        .merge(widget)
         .merge(outcomes)
         .merge(served)
         .merge(flow_admin)
