@@ -78,7 +78,7 @@ fn is_sign_in_form(html: &str) -> bool {
 fn every_insights_route_is_404_without_an_admin_key() {
     let s = Server::start(Db::Sqlite, &["--allow-unsigned"]);
     rt().block_on(async {
-        for path in ["/insights", "/insights/comments", "/insights/style.css"] {
+        for path in ["/insights", "/insights/comments", "/insights/style.css", "/flows"] {
             assert_eq!(get(&s, path, None).await.0, StatusCode::NOT_FOUND, "{path}");
         }
         for path in ["/insights/sign-in", "/insights/sign-out"] {
@@ -150,7 +150,7 @@ fn the_pages_need_a_valid_cookie_and_carry_the_security_headers() {
             assert_eq!(headers["content-security-policy"], CSP);
 
             let c = cookie(&s).await;
-            for path in ["/insights", "/insights/comments"] {
+            for path in ["/insights", "/insights/comments", "/insights/experiments", "/flows"] {
                 let (status, headers, html) = get(&s, path, Some(&c)).await;
                 assert_eq!(status, StatusCode::OK, "{db:?} {path}");
                 assert!(!is_sign_in_form(&html), "{path}");
@@ -305,6 +305,44 @@ fn the_overview_says_who_stayed_and_comments_show_as_text() {
                 html.contains("0 of 1 person who decided stayed (0.0%). 1 more closed"),
                 "{db:?}: the filters apply"
             );
+        });
+    }
+}
+
+#[test]
+fn the_flows_page_lists_each_flow_and_the_session_reads_but_never_writes_them() {
+    for db in Db::all() {
+        let s = start(db);
+        rt().block_on(async {
+            let (status, _, html) = get(&s, "/flows", None).await;
+            assert_eq!(status, StatusCode::OK);
+            assert!(
+                is_sign_in_form(&html) && html.contains(r#"name="next" value="flows""#),
+                "signed out: back here after"
+            );
+            let (status, headers, _) = sign_in(&s, &format!("{KEY}&next=flows"), &[]).await;
+            assert_eq!(status, StatusCode::SEE_OTHER);
+            assert!(headers["location"].to_str().unwrap().starts_with("/flows"), "{headers:?}");
+
+            let c = cookie(&s).await;
+            assert!(get(&s, "/flows", Some(&c)).await.2.contains("No flows yet"));
+            let flow = json!({ "schema": "cancel-flow/flow@1",
+                "config": { "schema": "cancel-flow/config@1", "flow_id": "box", "endpoint": "/v1/outcomes",
+                    "plan": { "id": "weekly", "name": "Weekly box" }, "fallback": { "email": "help@shop.example" } },
+                "experiment": { "id": "exp-1", "holdout": 0.1, "variants": [{ "id": "a" }] } });
+            let put = client().put(s.url("/v1/flows/box")).bearer_auth(KEY).json(&flow).send().await.unwrap();
+            assert_eq!(put.status(), StatusCode::CREATED);
+            let (status, _, html) = get(&s, "/flows", Some(&c)).await;
+            assert_eq!(status, StatusCode::OK);
+            assert!(html.contains("<h2 id=\"h-flows\">1 flow</h2>"), "{html}");
+            assert!(html.contains("<th scope=\"row\"><code>box</code></th><td class=\"n\">1</td>"), "{html}");
+            assert!(html.contains("<code>exp-1</code>"));
+            for path in ["/v1/flows/box", "/v1/flows/box/versions", "/v1/flows"] {
+                assert_eq!(get(&s, path, Some(&c)).await.0, StatusCode::OK, "{db:?} the session reads {path}");
+                assert_eq!(get(&s, path, None).await.0, StatusCode::UNAUTHORIZED, "{path}");
+            }
+            let forged = client().put(s.url("/v1/flows/box")).header("cookie", &c).json(&flow).send().await.unwrap();
+            assert_eq!(forged.status(), StatusCode::UNAUTHORIZED, "a write needs the key itself");
         });
     }
 }

@@ -144,6 +144,9 @@ test.describe("insights pages", () => {
       await page.goto(`${c.base}/insights/experiments`);
       await expect(page.getByText("Not enough data yet").first()).toBeVisible();
       await axe(page, `experiments (${scheme})`);
+      await page.goto(`${c.base}/flows`);
+      await expect(page.getByRole("cell", { name: "meal-box-2026" })).toBeVisible();
+      await axe(page, `flows (${scheme})`);
       await page.goto(`${c.base}/insights?from=yesterday`);
       await axe(page, `bad filter (${scheme})`);
     }
@@ -200,6 +203,8 @@ test.describe("insights pages", () => {
       expect(await width(), `comments (${scheme})`).toBeLessThanOrEqual(360);
       await page.goto(`${c.base}/insights/experiments`);
       expect(await width(), `experiments (${scheme})`).toBeLessThanOrEqual(360);
+      await page.goto(`${c.base}/flows`);
+      expect(await width(), `flows (${scheme})`).toBeLessThanOrEqual(360);
     }
   });
 

@@ -1,8 +1,9 @@
 //! Served flows over HTTP (COLLECTOR.md section 7): writing and reading a flow's versions
-//! (admin key), and `GET /v1/flows/<flow_id>/config`, the config resolved for the customer
+//! (admin key; the reads also with the signed-in session of the pages, which link to
+//! them), and `GET /v1/flows/<flow_id>/config`, the config resolved for the customer
 //! of the bearer token.
 
-use super::access::{Admin, BearerToken};
+use super::access::{Admin, BearerToken, Reader};
 use super::error::ApiError;
 use super::AppState;
 use crate::flows::FlowDocument;
@@ -71,13 +72,13 @@ pub async fn put(
 }
 
 /// `GET /v1/flows`: every flow's latest version.
-pub async fn list(_admin: Admin, State(state): State<Arc<AppState>>) -> Result<Response, ApiError> {
+pub async fn list(_reader: Reader, State(state): State<Arc<AppState>>) -> Result<Response, ApiError> {
     Ok(Json(state.store.flows().await?).into_response())
 }
 
 /// `GET /v1/flows/<flow_id>`: the latest version.
 pub async fn latest(
-    _admin: Admin,
+    _reader: Reader,
     State(state): State<Arc<AppState>>,
     Path(flow_id): Path<String>,
 ) -> Result<Response, ApiError> {
@@ -87,7 +88,7 @@ pub async fn latest(
 
 /// `GET /v1/flows/<flow_id>/versions/<n>`: one version.
 pub async fn version(
-    _admin: Admin,
+    _reader: Reader,
     State(state): State<Arc<AppState>>,
     Path((flow_id, version)): Path<(String, String)>,
 ) -> Result<Response, ApiError> {
@@ -102,7 +103,7 @@ pub async fn version(
 
 /// `GET /v1/flows/<flow_id>/versions`: the versions, newest first.
 pub async fn versions(
-    _admin: Admin,
+    _reader: Reader,
     State(state): State<Arc<AppState>>,
     Path(flow_id): Path<String>,
 ) -> Result<Response, ApiError> {

@@ -95,6 +95,7 @@ pub fn router(state: Arc<AppState>, cors_origins: &[String]) -> Router {
         .route("/insights", get(pages::overview))
         .route("/insights/comments", get(pages::comments))
         .route("/insights/experiments", get(pages::experiments))
+        .route("/flows", get(pages::flows))
         .route("/insights/sign-in", post(pages::sign_in))
         .route("/insights/sign-out", post(pages::sign_out))
         .route("/insights/style.css", get(pages::stylesheet));

@@ -151,6 +151,7 @@ impl FromRequestParts<Arc<AppState>> for InsightsPage {
             let next = match parts.uri.path() {
                 "/insights/comments" => Some(page::forms::NEXT_COMMENTS),
                 "/insights/experiments" => Some(page::forms::NEXT_EXPERIMENTS),
+                "/flows" => Some(page::forms::NEXT_FLOWS),
                 _ => None,
             };
             return Err(PageError::SignIn(params, next));
@@ -196,6 +197,14 @@ pub async fn comments(
     )?;
     let reasons: Vec<String> = figures.reasons.into_iter().map(|r| r.reason_id).collect();
     Ok(html(StatusCode::OK, page::comments::page(&found, page_no, &reasons, &flows, &params, &labels)))
+}
+
+/// `GET /flows`: every flow served, its latest version (COLLECTOR.md section 10).
+pub async fn flows(
+    State(state): State<Arc<AppState>>,
+    InsightsPage { params, .. }: InsightsPage,
+) -> Result<Response, PageError> {
+    Ok(html(StatusCode::OK, page::flows::page(&state.store.flows().await?, &params)))
 }
 
 /// `GET /insights/experiments`: every experiment with its groups, differences and verdicts,
@@ -254,7 +263,7 @@ pub async fn sign_in(
     form: Result<Form<SignInForm>, axum::extract::rejection::FormRejection>,
 ) -> Response {
     let Form(form) = form.unwrap_or_default();
-    let next = [page::forms::NEXT_COMMENTS, page::forms::NEXT_EXPERIMENTS]
+    let next = [page::forms::NEXT_COMMENTS, page::forms::NEXT_EXPERIMENTS, page::forms::NEXT_FLOWS]
         .into_iter()
         .find(|n| form.next.as_deref() == Some(*n));
     let params = Params {
@@ -279,6 +288,7 @@ pub async fn sign_in(
     let path = match next {
         Some(page::forms::NEXT_COMMENTS) => "/insights/comments",
         Some(page::forms::NEXT_EXPERIMENTS) => "/insights/experiments",
+        Some(page::forms::NEXT_FLOWS) => "/flows",
         _ => "/insights",
     };
     let jar = jar.add(session::sign_in_cookie(&key, session::is_https(&headers)));

@@ -10,6 +10,8 @@ use maud::{html, Markup};
 pub const NEXT_COMMENTS: &str = "comments";
 /// Where to go after signing in: the experiments.
 pub const NEXT_EXPERIMENTS: &str = "experiments";
+/// `next` for the flows page.
+pub const NEXT_FLOWS: &str = "flows";
 
 /// The sign-in page; `wrong` when the key given was not the admin key.
 pub fn sign_in_page(params: &Params, next: Option<&str>, wrong: bool) -> Markup {

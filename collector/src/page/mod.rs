@@ -9,6 +9,7 @@
 pub mod chart;
 pub mod comments;
 pub mod experiments;
+pub mod flows;
 pub mod forms;
 pub mod labels;
 pub mod overview;
@@ -118,6 +119,8 @@ pub enum Current {
     Comments,
     /// The experiments.
     Experiments,
+    /// The flows.
+    Flows,
     /// Neither (sign-in, problems).
     Neither,
 }
@@ -150,6 +153,7 @@ pub fn layout(title: &str, current: Current, signed_in: bool, params: &Params, b
                                 (link(Current::Overview, format!("/insights{query}"), "Overview"))
                                 (link(Current::Comments, format!("/insights/comments{query}"), "Comments"))
                                 (link(Current::Experiments, format!("/insights/experiments{query}"), "Experiments"))
+                                (link(Current::Flows, "/flows".to_string(), "Flows"))
                             }
                             (forms::sign_out())
                         }

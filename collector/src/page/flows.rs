@@ -1,0 +1,106 @@
+//! The flows page (`GET /flows`, signed in; COLLECTOR.md section 10): every flow the
+//! collector serves, with its latest version, when it was written (UTC) and the
+//! experiment it runs, each with its current document and its versions (the admin API's
+//! JSON, which the session opens too). An empty state says how a flow is added.
+
+use super::words::{date, num};
+use super::{layout, table, Current, Params};
+use crate::store::FlowSummary;
+use maud::{html, Markup};
+use time::format_description::well_known::Rfc3339;
+use time::OffsetDateTime;
+
+/// `2026-11-25T09:30:00.123Z` → `25 Nov 2026, 09:30 UTC` (anything else as it is).
+pub fn changed(at: &str) -> String {
+    OffsetDateTime::parse(at, &Rfc3339).map_or_else(
+        |_| at.to_string(),
+        |t| {
+            let t = t.to_offset(time::UtcOffset::UTC);
+            format!("{}, {:02}:{:02} UTC", date(t.date()), t.hour(), t.minute())
+        },
+    )
+}
+
+/// The whole page.
+pub fn page(flows: &[FlowSummary], params: &Params) -> Markup {
+    let body = html! {
+        p.lede {
+            "The flows this collector serves to the widget, each by its id. Every change is a new version;
+             the widget always gets the latest."
+        }
+        @if flows.is_empty() {
+            section.card.wide.empty aria-labelledby="h-no-flows" {
+                h2 #h-no-flows { "No flows yet" }
+                p { "A flow is added with " code { "PUT /v1/flows/<flow id>" } " and the admin key: its config,
+                     and optionally rules and an experiment. The widget then reads it from "
+                    code { "/v1/flows/<flow id>/config" } "." }
+            }
+        } @else {
+            section.card.wide aria-labelledby="h-flows" {
+                h2 #h-flows { (num(flows.len() as u64)) @if flows.len() == 1 { " flow" } @else { " flows" } }
+                (table(
+                    "The flows",
+                    &["Flow", "#Version", "Last change", "Experiment", "As JSON"],
+                    flows.iter().map(|f| vec![
+                        html! { code { (f.flow_id) } },
+                        html! { (f.version) },
+                        html! { (changed(&f.updated_at)) },
+                        html! { @match &f.experiment_id { Some(e) => code { (e) }, None => "none" } },
+                        html! {
+                            a href=(format!("/v1/flows/{}", urlencoding(&f.flow_id)))
+                                aria-label=(format!("Document of {}", f.flow_id)) { "Document" }
+                            " · "
+                            a href=(format!("/v1/flows/{}/versions", urlencoding(&f.flow_id)))
+                                aria-label=(format!("Versions of {}", f.flow_id)) { "Versions" }
+                        },
+                    ]),
+                ))
+            }
+        }
+    };
+    layout("Flows", Current::Flows, true, params, body)
+}
+
+/// A path segment with everything but unreserved characters percent-encoded.
+fn urlencoding(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn flow(id: &str, version: u32, experiment: Option<&str>) -> FlowSummary {
+        FlowSummary {
+            flow_id: id.into(),
+            version,
+            updated_at: "2026-11-25T09:30:00.123456Z".into(),
+            experiment_id: experiment.map(String::from),
+        }
+    }
+
+    #[test]
+    fn each_flow_with_its_version_change_and_experiment() {
+        let html =
+            page(&[flow("meal-box-2026", 3, Some("winter-offers")), flow("saas pro", 1, None)], &Params::default())
+                .into_string();
+        assert!(html.contains("<h2 id=\"h-flows\">2 flows</h2>"));
+        assert!(html.contains("<th scope=\"row\"><code>meal-box-2026</code></th><td class=\"n\">3</td><td>25 Nov 2026, 09:30 UTC</td><td><code>winter-offers</code></td>"), "{html}");
+        assert!(html.contains("<td>none</td>"));
+        assert!(html.contains(r#"href="/v1/flows/saas%20pro/versions""#));
+        assert!(html.contains(r#"aria-current="page">Flows</a>"#));
+        assert!(!html.contains("style=") && !html.contains("<script"));
+    }
+
+    #[test]
+    fn the_empty_state_says_how_to_add_one() {
+        let html = page(&[], &Params::default()).into_string();
+        assert!(html.contains("No flows yet") && html.contains("PUT /v1/flows/&lt;flow id&gt;"));
+        assert_eq!(changed("not a time"), "not a time");
+    }
+}
