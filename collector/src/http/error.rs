@@ -29,6 +29,9 @@ pub enum ApiError {
     /// An admin route without the admin key (or the page's session).
     #[error("Authorization: the admin key is required")]
     AdminKeyRequired,
+    /// A request from a page of another site, refused before anything is done.
+    #[error("Origin: a request from another site is refused")]
+    CrossSite,
     /// No such route here (the admin routes without an admin key).
     #[error("not found")]
     NotFound,
@@ -77,6 +80,7 @@ impl ApiError {
             ApiError::BadRequest(_) | ApiError::NotStored(WriteError::Rejected) => StatusCode::BAD_REQUEST,
             ApiError::NotJson => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::Token(_) | ApiError::AdminKeyRequired => StatusCode::UNAUTHORIZED,
+            ApiError::CrossSite => StatusCode::FORBIDDEN,
             ApiError::NotFound | ApiError::Missing(_) => StatusCode::NOT_FOUND,
             ApiError::Conflict(_) | ApiError::DesignChanged { .. } => StatusCode::CONFLICT,
             ApiError::RateLimited(_) => StatusCode::TOO_MANY_REQUESTS,

@@ -10,6 +10,7 @@ pub mod flows;
 pub mod limits;
 pub mod outcomes;
 pub mod pages;
+pub mod preview;
 pub mod serve;
 pub mod session;
 pub mod widget;
@@ -96,6 +97,7 @@ pub fn router(state: Arc<AppState>, cors_origins: &[String]) -> Router {
         .route("/insights/comments", get(pages::comments))
         .route("/insights/experiments", get(pages::experiments))
         .route("/flows", get(pages::flows))
+        .route("/flows/{flow_id}/preview", post(preview::preview))
         .route("/insights/sign-in", post(pages::sign_in))
         .route("/insights/sign-out", post(pages::sign_out))
         .route("/insights/style.css", get(pages::stylesheet));
