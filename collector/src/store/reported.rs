@@ -66,12 +66,13 @@ impl Store {
         if recorded.is_empty() {
             return Ok(0);
         }
+        // The insights' lock first, as every writer takes it (then the assignments').
+        tx.lock_insights().await?;
         let ends: Vec<AssignmentEnd<'_>> = recorded
             .iter()
             .map(|(sub, at)| AssignmentEnd { subscription_id: Some(sub), customer_id: None, at: ts(*at) })
             .collect();
         tx.end_assignments(&ends).await?;
-        tx.lock_insights().await?;
         let cancellations: Vec<Cancellation<'_>> =
             recorded.iter().map(|(sub, at)| Cancellation::new(sub, *at)).collect();
         let mut deltas = Deltas::default();

@@ -11,14 +11,23 @@ use async_trait::async_trait;
 /// The advisory lock's first key for a flow's writers (the second: the flow id's hash).
 const FLOWS_LOCK: i32 = 0x6366_666c; // "cffl"
 
+/// The advisory lock of the experiments' assignments, held from before a transaction
+/// records assignments or ends them with cancellations to its commit. Without it, a
+/// cancellation committed by one collector while another records that customer's first
+/// assignment reaches neither: the insert reads the cancellations committed before it, and
+/// the cancellation's update finds no committed assignment. Taken after the insights' lock
+/// where a transaction holds both (the same order everywhere: no deadlock).
+const ASSIGNMENTS_LOCK: i64 = 0x0000_6366_2d61_7367; // "cf-asg"
+
+/// Takes [`ASSIGNMENTS_LOCK`] (held to the commit; taking it again is free).
+async fn lock_assignments(conn: &mut sqlx::PgConnection) -> Result<(), StoreError> {
+    sqlx::query("SELECT pg_advisory_xact_lock($1)").bind(ASSIGNMENTS_LOCK).execute(conn).await?;
+    Ok(())
+}
+
 /// Keeps on each assignment the cancellations (`$1`–`$3`: arrays of subscription?,
 /// customer?, at) reach its first cancellation at or after it: those of its subscription,
 /// or of its customer when it has none, each assignment found by index.
-///
-/// A limit, PostgreSQL only: a cancellation committed by another collector in the very
-/// moment a customer is first served (between the assignment's insert reading the
-/// cancellations stored and its commit) reaches neither. The widget posts its outcome
-/// after being served, so only a reported or Stripe cancellation can race that way.
 const END_ASSIGNMENTS: &str = "WITH c AS (SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[]) \
         AS c(sub, cus, at)), \
     first AS (SELECT experiment_id, customer_id, min(at) AS at FROM ( \
@@ -235,6 +244,7 @@ impl FlowWrites for PgTx {
     }
 
     async fn insert_assignments(&mut self, rows: &[AssignmentRow<'_>]) -> Result<u64, StoreError> {
+        lock_assignments(&mut self.0).await?;
         fn column<'r, T>(rows: &'r [AssignmentRow<'_>], f: impl Fn(&'r AssignmentRow<'_>) -> T) -> Vec<T> {
             rows.iter().map(f).collect()
         }
@@ -274,6 +284,7 @@ impl FlowWrites for PgTx {
     }
 
     async fn end_assignments(&mut self, ends: &[AssignmentEnd<'_>]) -> Result<(), StoreError> {
+        lock_assignments(&mut self.0).await?;
         sqlx::query(END_ASSIGNMENTS)
             // Planned for each batch's own values, like the other batch statements.
             .persistent(false)
