@@ -3,6 +3,8 @@
 //! once published (a rule on the attributes, the experiment group by the contract's
 //! assignment or as chosen, eligibility from the typed-in history), nothing stored; a bad
 //! draft or customer named by its field; only for the signed-in page, from its own site.
+//! And the editor's publish (`POST /flows/<flow_id>/publish`): a `PUT` of the document,
+//! under the same conditions.
 
 mod common;
 
@@ -128,6 +130,70 @@ fn a_draft_resolved_for_a_typed_in_customer_and_nothing_stored() {
                     .unwrap();
                 assert_eq!(listed, json!([]), "{db:?} {path}");
             }
+        });
+    }
+}
+
+async fn publish(s: &Server, cookie: Option<&str>, origin: Option<&str>, body: &Value) -> (StatusCode, Value) {
+    let mut r = reqwest::Client::new().post(format!("{}/flows/box/publish", s.base)).json(body);
+    if let Some(c) = cookie {
+        r = r.header("cookie", c);
+    }
+    if let Some(o) = origin {
+        r = r.header("origin", o);
+    }
+    let r = r.send().await.unwrap();
+    let status = r.status();
+    (status, r.json().await.unwrap_or(Value::Null))
+}
+
+#[test]
+fn publishing_from_the_page_writes_a_version_as_a_put_would() {
+    for db in Db::all() {
+        let s = Server::start(db, &["--allow-unsigned", "--admin-key", KEY]);
+        rt().block_on(async {
+            let c = cookie(&s).await;
+            let own = s.base.clone();
+            assert_eq!(publish(&s, None, None, &draft()).await.0, StatusCode::UNAUTHORIZED);
+            assert_eq!(publish(&s, Some(&c), Some("http://evil.example"), &draft()).await.0, StatusCode::FORBIDDEN);
+            let mut bad = draft();
+            bad["config"]["offers"]["pause"]["options"][0]["count"] = json!(99);
+            let (status, answer) = publish(&s, Some(&c), Some(&own), &bad).await;
+            assert_eq!(status, StatusCode::BAD_REQUEST);
+            assert!(
+                answer["error"].as_str().unwrap().starts_with("config.offers.pause.options[0].count: "),
+                "{answer}"
+            );
+            let form = reqwest::Client::new()
+                .post(format!("{}/flows/box/publish", s.base))
+                .header("cookie", &c)
+                .header("content-type", "text/plain")
+                .body(draft().to_string())
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(form.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE, "a form of another site cannot send JSON");
+
+            assert_eq!(
+                publish(&s, Some(&c), Some(&own), &draft()).await,
+                (StatusCode::CREATED, json!({ "flow_id": "box", "version": 1 }))
+            );
+            assert_eq!(
+                publish(&s, Some(&c), None, &draft()).await,
+                (StatusCode::OK, json!({ "flow_id": "box", "version": 1 })),
+                "the same JSON keeps the version"
+            );
+            let stored: Value = reqwest::Client::new()
+                .get(format!("{}/v1/flows/box", s.base))
+                .bearer_auth(KEY)
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            assert_eq!(stored["version"], 1, "{db:?} {stored}");
+            assert_eq!(stored["flow"], draft());
         });
     }
 }

@@ -13,7 +13,7 @@ use crate::store::{canonical, FlowWrite, NewFlowVersion, StoredFlow};
 use crate::tokens::{self, Claims, TokenError};
 use axum::body::Bytes;
 use axum::extract::{Path, State};
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::{json, Value};
@@ -32,10 +32,37 @@ pub async fn put(
     Path(flow_id): Path<String>,
     body: Bytes,
 ) -> Result<Response, ApiError> {
+    write(&state, flow_id, &body).await
+}
+
+/// `POST /flows/<flow_id>/publish`: the editor's publish, for the signed-in page (or the
+/// admin key): exactly a `PUT /v1/flows/<flow_id>` of the body, from the page's own site
+/// only (COLLECTOR.md section 10; see `preview` for how cross-site writes are refused).
+pub async fn publish(
+    _reader: Reader,
+    State(state): State<Arc<AppState>>,
+    Path(flow_id): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    super::preview::same_site(&headers)?;
+    let json = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(';').next().is_some_and(|t| t.trim().eq_ignore_ascii_case("application/json")));
+    if !json {
+        return Err(ApiError::NotJson);
+    }
+    write(&state, flow_id, &body).await
+}
+
+/// Writes `body` as a new version of `flow_id` (or keeps the current one when it is the
+/// same JSON).
+async fn write(state: &AppState, flow_id: String, body: &Bytes) -> Result<Response, ApiError> {
     let value: Value =
-        serde_json::from_slice(&body).map_err(|e| ApiError::BadRequest(format!("body: is not JSON ({e})")))?;
+        serde_json::from_slice(body).map_err(|e| ApiError::BadRequest(format!("body: is not JSON ({e})")))?;
     let document = FlowDocument::read(&flow_id, &value).map_err(|e| ApiError::BadRequest(e.to_string()))?;
-    let text = std::str::from_utf8(&body).map_err(|_| ApiError::BadRequest("body: must be UTF-8".into()))?;
+    let text = std::str::from_utf8(body).map_err(|_| ApiError::BadRequest("body: must be UTF-8".into()))?;
     let canonical = canonical(&value);
     let experiment = document.experiment();
     let new = NewFlowVersion {

@@ -97,7 +97,8 @@ pub fn router(state: Arc<AppState>, cors_origins: &[String]) -> Router {
         .route("/insights/comments", get(pages::comments))
         .route("/insights/experiments", get(pages::experiments))
         .route("/flows", get(pages::flows))
-        .route("/flows/{flow_id}/preview", post(preview::preview))
+        .route("/flows/{flow_id}/preview", post(preview::preview).layer(DefaultBodyLimit::max(flows::MAX_FLOW_BYTES)))
+        .route("/flows/{flow_id}/publish", post(flows::publish).layer(DefaultBodyLimit::max(flows::MAX_FLOW_BYTES)))
         .route("/insights/sign-in", post(pages::sign_in))
         .route("/insights/sign-out", post(pages::sign_out))
         .route("/insights/style.css", get(pages::stylesheet));

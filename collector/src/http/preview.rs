@@ -68,7 +68,7 @@ pub async fn preview(
 }
 
 /// Refuses a request whose `Origin` is not this collector's own host.
-fn same_site(headers: &HeaderMap) -> Result<(), ApiError> {
+pub(super) fn same_site(headers: &HeaderMap) -> Result<(), ApiError> {
     let Some(origin) = headers.get(header::ORIGIN) else { return Ok(()) };
     let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or_default();
     let origin_host = origin.to_str().ok().and_then(|o| o.split_once("://")).map(|(_, rest)| rest).unwrap_or_default();
