@@ -1,7 +1,9 @@
 //! Group commit of experiment assignments (`serving::recorder`), SQLite and PostgreSQL:
 //! many first servings at once are recorded once each, the same customer twice in one
 //! batch included; each answer is the group recorded for the customer, the one recorded
-//! before when there is one; a stopped recorder records what was queued.
+//! before when there is one; a stopped recorder records what was queued; and (PostgreSQL)
+//! a first assignment made while a cancellation of that subscription is being committed
+//! elsewhere waits for it and keeps it.
 
 mod common;
 
@@ -88,4 +90,59 @@ async fn postgres_groups_recorded_once() {
     groups_recorded_once(store.clone()).await;
     store.close().await;
     db.remove().await;
+}
+
+/// The collector's `ASSIGNMENTS_LOCK` (store/postgres/flows.rs): taken here by hand, it
+/// stands for a cancellation's transaction in progress on another collector.
+const ASSIGNMENTS_LOCK: i64 = 0x0000_6366_2d61_7367;
+
+/// PostgreSQL: a first assignment made while another collector's cancellation of that
+/// subscription is being committed waits for it, then keeps it (without the lock the
+/// insert would read the cancellations committed before it, miss this one, and the
+/// cancellation's update would have found no assignment).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_an_assignment_made_during_a_cancellation_keeps_it() {
+    use sqlx::Connection;
+    let Some(db) = support::postgres("recorder_race").await else { return };
+    let store = db.store().await;
+    let doc = r#"{"experiment":{"id":"exp-1"}}"#;
+    let flow = NewFlowVersion { flow_id: "box", document: doc, canonical: doc, experiment_id: Some("exp-1") };
+    store.put_flow(flow, datetime!(2026-11-01 09:00 UTC), |_, _| true).await.unwrap();
+
+    let mut other = sqlx::PgConnection::connect(db.url()).await.unwrap();
+    sqlx::query("BEGIN").execute(&mut other).await.unwrap();
+    sqlx::query("SELECT pg_advisory_xact_lock($1)").bind(ASSIGNMENTS_LOCK).execute(&mut other).await.unwrap();
+    sqlx::query(
+        "INSERT INTO reported_cancellations (subscription_id, at, received_at) \
+        VALUES ('sub_0', '2026-11-10T00:00:00Z', '2026-11-10T00:00:00Z')",
+    )
+    .execute(&mut other)
+    .await
+    .unwrap();
+
+    let recording = tokio::spawn({
+        let store = store.clone();
+        async move { store.record_assignment(NewAssignment { subscription_id: Some("sub_0"), ..new_assignment() }).await }
+    });
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    assert!(!recording.is_finished(), "the assignment waits for the cancellation's transaction");
+    sqlx::query("COMMIT").execute(&mut other).await.unwrap();
+    assert_eq!(recording.await.unwrap().unwrap(), "a");
+
+    let data = store.experiment("exp-1", datetime!(2026-12-06 10:00 UTC)).await.unwrap().unwrap();
+    let counts: Vec<(&str, (u64, u64, u64))> =
+        data.groups.iter().map(|(g, c)| (g.as_str(), (c.assigned, c.closed, c.retained))).collect();
+    assert_eq!(counts, [("a", (1, 1, 0))], "cancelled in the window: not retained");
+    store.close().await;
+    db.remove().await;
+}
+
+fn new_assignment() -> NewAssignment<'static> {
+    NewAssignment {
+        experiment_id: "exp-1",
+        customer_id: "cus_0",
+        subscription_id: None,
+        group: "a",
+        at: datetime!(2026-11-01 10:00 UTC),
+    }
 }
