@@ -12,14 +12,17 @@
 //
 //   CUSTOMERS=50000 node bench/experiments.mjs       # a quick run
 //   BACKENDS=sqlite node bench/experiments.mjs       # one backend
-import { execFileSync, spawn } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-const BIN = path.resolve(process.env.BIN || path.join(root, "target/release/cancel-flow-collector"));
+// The collector's binary: $BIN, else CANCEL_FLOW_COLLECTOR, else the release build
+// (tools/insights-screenshot.mjs reads the same variable).
+if (process.env.BIN) process.env.CANCEL_FLOW_COLLECTOR = process.env.BIN;
+const { BIN, startCollectorOn } = await import("../tools/insights-screenshot.mjs");
 const CUSTOMERS = Number(process.env.CUSTOMERS || 1_000_000);
 const RUNS = Number(process.env.RUNS || 20);
 const BACKENDS = (process.env.BACKENDS || "sqlite postgres").split(/\s+/).filter(Boolean);
@@ -29,22 +32,6 @@ const log = (...a) => console.error("bench/experiments:", ...a);
 
 function sh(cmd, args, opts = {}) {
   return execFileSync(cmd, args, { encoding: "utf8", cwd: root, ...opts }).trim();
-}
-
-async function serve(database) {
-  const child = spawn(BIN, ["serve", "--listen", "127.0.0.1:0", "--database", database, "--allow-unsigned",
-    "--admin-key", KEY, "--rate-limit", "0"], { stdio: ["ignore", "ignore", "pipe"], env: { ...process.env, NO_COLOR: "1" } });
-  const base = await new Promise((resolve, reject) => {
-    let text = "";
-    const timer = setTimeout(() => reject(new Error(`the collector did not start: ${text}`)), 120_000);
-    child.stderr.on("data", (d) => {
-      text += d;
-      const m = /listening on (http:\/\/[\d.:]+)/.exec(text);
-      if (m) { clearTimeout(timer); resolve(m[1]); }
-    });
-    child.on("exit", (code) => { clearTimeout(timer); reject(new Error(`the collector exited ${code}: ${text}`)); });
-  });
-  return { base, child };
 }
 
 function rss(pid) {
@@ -73,7 +60,7 @@ async function measure(name, database, size, settle = () => null) {
   const seedSeconds = (performance.now() - t) / 1000;
   log(name, seeded);
   const settled = settle();
-  const { base, child } = await serve(database);
+  const { base, pid, stop } = await startCollectorOn(database, ["--allow-unsigned", "--admin-key", KEY, "--rate-limit", "0"]);
   try {
     const auth = { authorization: `Bearer ${KEY}` };
     const get = async (url, headers = auth) => {
@@ -97,10 +84,10 @@ async function measure(name, database, size, settle = () => null) {
       experiment_ms: await timed(`${name} GET /v1/experiments/autumn-offers`, () => get("/v1/experiments/autumn-offers")),
       list_ms: await timed(`${name} GET /v1/experiments`, () => get("/v1/experiments")),
       page_ms: await timed(`${name} GET /insights/experiments`, () => get("/insights/experiments", { cookie })),
-      rss_bytes: rss(child.pid),
+      rss_bytes: rss(pid),
     };
   } finally {
-    child.kill("SIGTERM");
+    stop();
   }
 }
 

@@ -24,7 +24,7 @@ export async function startCollector(args) {
   return { base: c.base, stop: () => { c.stop(); fs.rmSync(dir, { recursive: true, force: true }); } };
 }
 
-/** Starts the collector on `database`; resolves with `{ base, stop }`. */
+/** Starts the collector on `database`; resolves with `{ base, pid, stop }`. */
 export async function startCollectorOn(database, args) {
   const child = spawn(BIN, ["serve", "--listen", "127.0.0.1:0", "--database", database, ...args],
     { stdio: ["ignore", "ignore", "pipe"], env: { ...process.env, NO_COLOR: "1" } });
@@ -38,7 +38,7 @@ export async function startCollectorOn(database, args) {
     });
     child.on("exit", (code) => { clearTimeout(timer); reject(new Error(`the collector exited ${code}: ${log}`)); });
   });
-  return { base, stop: () => child.kill("SIGTERM") };
+  return { base, pid: child.pid, stop: () => child.kill("SIGTERM") };
 }
 
 /** A small seeded random source, so the pictures are the same on every run. */

@@ -86,17 +86,7 @@ impl WriterTask {
     /// when every [`Writer`] is dropped.
     pub async fn run(mut self, stop: CancellationToken) {
         let mut jobs = Vec::with_capacity(BATCH_LIMIT);
-        loop {
-            let received = tokio::select! {
-                n = self.jobs.recv_many(&mut jobs, BATCH_LIMIT) => n,
-                _ = stop.cancelled() => {
-                    self.jobs.close();
-                    self.jobs.recv_many(&mut jobs, BATCH_LIMIT).await
-                }
-            };
-            if received == 0 {
-                return;
-            }
+        while next_batch(&mut self.jobs, &mut jobs, BATCH_LIMIT, &stop).await > 0 {
             self.commit_waiting(&mut jobs).await;
         }
     }
@@ -116,6 +106,25 @@ impl WriterTask {
         }
         if failed {
             tokio::time::sleep(PAUSE_AFTER_FAILURE).await;
+        }
+    }
+}
+
+/// Waits for the next batch of a group-commit queue into `batch` (up to `limit`: whatever
+/// is waiting, at least one): until `stop` is cancelled, then the queue is closed and what
+/// is still in it comes out. 0 when the queue is closed and empty (or every sender gone):
+/// the committing task ends. Shared with `serving::recorder`.
+pub async fn next_batch<T>(
+    queue: &mut mpsc::Receiver<T>,
+    batch: &mut Vec<T>,
+    limit: usize,
+    stop: &CancellationToken,
+) -> usize {
+    tokio::select! {
+        n = queue.recv_many(batch, limit) => n,
+        _ = stop.cancelled() => {
+            queue.close();
+            queue.recv_many(batch, limit).await
         }
     }
 }

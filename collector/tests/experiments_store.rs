@@ -109,17 +109,6 @@ async fn populate(store: &Store) -> std::collections::BTreeMap<&'static str, (u6
     expected
 }
 
-async fn raw(url: &str, statement: &str) {
-    use sqlx::Connection;
-    if url.starts_with("sqlite:") {
-        let mut c = sqlx::SqliteConnection::connect(url).await.expect("a connection");
-        sqlx::query(statement).execute(&mut c).await.expect(statement);
-    } else {
-        let mut c = sqlx::PgConnection::connect(url).await.expect("a connection");
-        sqlx::query(statement).execute(&mut c).await.expect(statement);
-    }
-}
-
 async fn counts_kept_and_backfilled(db: &support::TestDb, kind: &str) {
     let store = db.store().await;
     let expected = populate(&store).await;
@@ -137,8 +126,8 @@ async fn counts_kept_and_backfilled(db: &support::TestDb, kind: &str) {
     assert_eq!(kept.outcomes.len(), 3, "{kind}");
 
     // As if stored before migration 0005: its backfill gives the same.
-    raw(db.url(), "UPDATE assignments SET cancelled_at = NULL").await;
-    raw(db.url(), "DELETE FROM insight_counts WHERE metric = 'experiment_result'").await;
+    db.raw("UPDATE assignments SET cancelled_at = NULL").await;
+    db.raw("DELETE FROM insight_counts WHERE metric = 'experiment_result'").await;
     assert_ne!(store.experiment("exp-1", NOW).await.unwrap().unwrap(), kept, "{kind}: the columns were emptied");
     let migration =
         std::fs::read_to_string(format!("{}/migrations/{kind}/0005_experiment_reads.sql", env!("CARGO_MANIFEST_DIR")))
@@ -155,7 +144,7 @@ async fn counts_kept_and_backfilled(db: &support::TestDb, kind: &str) {
     assert_eq!(updates.len(), 2, "{kind}: the migration's two backfills");
     assert!(updates[1].contains("insight_counts"), "{kind}");
     for statement in updates {
-        raw(db.url(), statement).await;
+        db.raw(statement).await;
     }
     assert_eq!(store.experiment("exp-1", NOW).await.unwrap().unwrap(), kept, "{kind}");
     store.close().await;

@@ -45,8 +45,15 @@ async fn cookie(s: &Server) -> String {
     r.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_string()
 }
 
-async fn preview(s: &Server, cookie: Option<&str>, origin: Option<&str>, body: &Value) -> (StatusCode, Value) {
-    let mut r = reqwest::Client::new().post(format!("{}/flows/box/preview", s.base)).json(body);
+/// `POST /flows/box/<action>` with `body`, the session's cookie and an `Origin` if given.
+async fn post(
+    s: &Server,
+    action: &str,
+    cookie: Option<&str>,
+    origin: Option<&str>,
+    body: &Value,
+) -> (StatusCode, Value) {
+    let mut r = reqwest::Client::new().post(format!("{}/flows/box/{action}", s.base)).json(body);
     if let Some(c) = cookie {
         r = r.header("cookie", c);
     }
@@ -56,6 +63,10 @@ async fn preview(s: &Server, cookie: Option<&str>, origin: Option<&str>, body: &
     let r = r.send().await.unwrap();
     let status = r.status();
     (status, r.json().await.unwrap_or(Value::Null))
+}
+
+async fn preview(s: &Server, cookie: Option<&str>, origin: Option<&str>, body: &Value) -> (StatusCode, Value) {
+    post(s, "preview", cookie, origin, body).await
 }
 
 #[test]
@@ -135,16 +146,7 @@ fn a_draft_resolved_for_a_typed_in_customer_and_nothing_stored() {
 }
 
 async fn publish(s: &Server, cookie: Option<&str>, origin: Option<&str>, body: &Value) -> (StatusCode, Value) {
-    let mut r = reqwest::Client::new().post(format!("{}/flows/box/publish", s.base)).json(body);
-    if let Some(c) = cookie {
-        r = r.header("cookie", c);
-    }
-    if let Some(o) = origin {
-        r = r.header("origin", o);
-    }
-    let r = r.send().await.unwrap();
-    let status = r.status();
-    (status, r.json().await.unwrap_or(Value::Null))
+    post(s, "publish", cookie, origin, body).await
 }
 
 #[test]

@@ -488,18 +488,6 @@ async fn sqlite_file_is_created_in_wal_mode() {
     db.remove().await;
 }
 
-/// Runs `statement` on the test database directly.
-async fn raw(url: &str, statement: &str) {
-    use sqlx::Connection;
-    if url.starts_with("sqlite:") {
-        let mut c = sqlx::SqliteConnection::connect(url).await.expect("a connection");
-        sqlx::query(statement).execute(&mut c).await.expect(statement);
-    } else {
-        let mut c = sqlx::PgConnection::connect(url).await.expect("a connection");
-        sqlx::query(statement).execute(&mut c).await.expect(statement);
-    }
-}
-
 /// Outcomes stored before migration 0002 (uncounted, no comments rows, no counts) are
 /// counted once by `count_uncounted`, to the same figures as if counted when stored.
 async fn counts_outcomes_stored_before_the_insights(db: &support::TestDb) {
@@ -532,7 +520,7 @@ async fn counts_outcomes_stored_before_the_insights(db: &support::TestDb) {
         "DELETE FROM insight_counts",
         "DELETE FROM comments",
     ] {
-        raw(db.url(), statement).await;
+        db.raw(statement).await;
     }
     assert_eq!(store.insights(&filter).await.unwrap().sessions, 0);
     assert_eq!(store.count_uncounted().await.unwrap(), 1_200);

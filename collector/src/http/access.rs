@@ -1,11 +1,12 @@
 //! Who may do what, as extractors the handlers take as arguments: the one bearer parser
 //! (axum-extra's typed `Authorization: Bearer`, scheme in any case), the admin key, a
-//! reader (the admin key or the insights page's session cookie), the client's address
-//! and the outcome posts' budget per address.
+//! reader (the admin key or the insights page's session cookie), a request from the
+//! collector's own site, the client's address and the outcome posts' budget per address.
 
 use super::error::ApiError;
 use super::{session, AppState};
 use axum::extract::{ConnectInfo, FromRequestParts, OptionalFromRequestParts};
+use axum::http::header;
 use axum::http::request::Parts;
 use axum_extra::extract::CookieJar;
 use axum_extra::headers::authorization::{Authorization, Bearer};
@@ -13,6 +14,27 @@ use axum_extra::TypedHeader;
 use std::convert::Infallible;
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
+
+/// A request not sent by another site's page: without an `Origin` (not from a browser's
+/// cross-site request), or with this collector's own host as its origin's. For the
+/// editor's writes from the signed-in page.
+#[derive(Debug, Clone, Copy)]
+pub struct FromOwnSite;
+
+impl<S: Send + Sync> FromRequestParts<S> for FromOwnSite {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, ApiError> {
+        let Some(origin) = parts.headers.get(header::ORIGIN) else { return Ok(FromOwnSite) };
+        let host = parts.headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or_default();
+        let origin_host =
+            origin.to_str().ok().and_then(|o| o.split_once("://")).map(|(_, rest)| rest).unwrap_or_default();
+        if origin_host.is_empty() || origin_host != host {
+            return Err(ApiError::CrossSite);
+        }
+        Ok(FromOwnSite)
+    }
+}
 
 /// The bearer token of `Authorization: Bearer <token>`, if one came (another scheme or
 /// an empty token counts as none).

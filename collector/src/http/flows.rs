@@ -3,7 +3,7 @@
 //! them), and `GET /v1/flows/<flow_id>/config`, the config resolved for the customer
 //! of the bearer token.
 
-use super::access::{Admin, BearerToken, Reader};
+use super::access::{Admin, BearerToken, FromOwnSite, Reader};
 use super::error::ApiError;
 use super::AppState;
 use crate::flows::FlowDocument;
@@ -40,12 +40,12 @@ pub async fn put(
 /// only (COLLECTOR.md section 10; see `preview` for how cross-site writes are refused).
 pub async fn publish(
     _reader: Reader,
+    _same_site: FromOwnSite,
     State(state): State<Arc<AppState>>,
     Path(flow_id): Path<String>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    super::preview::same_site(&headers)?;
     let json = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())

@@ -5,17 +5,16 @@
 //! read. The draft is checked by the same reader as a `PUT` (400 naming the path).
 //!
 //! For the signed-in page (or the admin key). A JSON body only (a form of another site
-//! cannot send one without asking first), and a request whose `Origin` is another site's
-//! is refused: with the session cookie's `SameSite=Strict`, no other site can use the
-//! session.
+//! cannot send one without asking first), from the collector's own site
+//! (`access::FromOwnSite`): with the session cookie's `SameSite=Strict`, no other site can
+//! use the session.
 
-use super::access::Reader;
+use super::access::{FromOwnSite, Reader};
 use super::error::ApiError;
 use super::AppState;
 use crate::flows::{self, Facts, FlowDocument, Group, History};
 use crate::tokens::MAX_ATTRS;
 use axum::extract::{Path, State};
-use axum::http::{header, HeaderMap};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::{json, Map, Value};
@@ -27,12 +26,11 @@ use std::sync::Arc;
 /// "group", "problems"}`.
 pub async fn preview(
     _reader: Reader,
+    _same_site: FromOwnSite,
     State(state): State<Arc<AppState>>,
     Path(flow_id): Path<String>,
-    headers: HeaderMap,
     body: Result<Json<Value>, axum::extract::rejection::JsonRejection>,
 ) -> Result<Response, ApiError> {
-    same_site(&headers)?;
     let Json(body) = body.map_err(|e| match e {
         axum::extract::rejection::JsonRejection::MissingJsonContentType(_) => ApiError::NotJson,
         other => ApiError::BadRequest(format!("body: is not JSON ({other})")),
@@ -65,17 +63,6 @@ pub async fn preview(
         "problems": resolved.problems,
     }))
     .into_response())
-}
-
-/// Refuses a request whose `Origin` is not this collector's own host.
-pub(super) fn same_site(headers: &HeaderMap) -> Result<(), ApiError> {
-    let Some(origin) = headers.get(header::ORIGIN) else { return Ok(()) };
-    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or_default();
-    let origin_host = origin.to_str().ok().and_then(|o| o.split_once("://")).map(|(_, rest)| rest).unwrap_or_default();
-    if origin_host.is_empty() || origin_host != host {
-        return Err(ApiError::CrossSite);
-    }
-    Ok(())
 }
 
 /// The typed-in customer: `customer.id` (default `cus_preview`), `customer.subscription_id`,

@@ -1,4 +1,5 @@
-//! Group commit for experiment assignments (COLLECTOR.md section 8): a customer's group is
+//! Group commit for experiment assignments (COLLECTOR.md section 8), on the writer's own
+//! batching (`writer::next_batch`): a customer's group is
 //! recorded when they are first served, and the config answers only once it is recorded.
 //! Every first serving goes through one bounded queue to one task, which records everything
 //! waiting (up to [`BATCH_LIMIT`]) in a single transaction and answers each with the group
@@ -7,6 +8,7 @@
 //! experiment served 23% fewer configs a second on SQLite (bench/collector.sh).
 
 use crate::store::{NewAssignment, Store, StoreError};
+use crate::writer::next_batch;
 use time::OffsetDateTime;
 use tokio::sync::{mpsc, oneshot};
 use tokio_util::sync::CancellationToken;
@@ -72,17 +74,7 @@ impl RecorderTask {
     /// is still in it; also ends when every [`AssignmentRecorder`] is dropped.
     pub async fn run(mut self, stop: CancellationToken) {
         let mut jobs = Vec::with_capacity(BATCH_LIMIT);
-        loop {
-            let received = tokio::select! {
-                n = self.jobs.recv_many(&mut jobs, BATCH_LIMIT) => n,
-                _ = stop.cancelled() => {
-                    self.jobs.close();
-                    self.jobs.recv_many(&mut jobs, BATCH_LIMIT).await
-                }
-            };
-            if received == 0 {
-                return;
-            }
+        while next_batch(&mut self.jobs, &mut jobs, BATCH_LIMIT, &stop).await > 0 {
             let (batch, replies): (Vec<Assignment>, Vec<_>) = jobs.drain(..).map(|j| (j.assignment, j.reply)).unzip();
             let rows: Vec<NewAssignment<'_>> = batch
                 .iter()

@@ -76,6 +76,19 @@ impl TestDb {
         }
     }
 
+    /// Runs `statement` on the database directly (as an older release or an operator
+    /// would have left it).
+    pub async fn raw(&self, statement: &str) {
+        let url = self.url();
+        if url.starts_with("sqlite:") {
+            let mut c = sqlx::SqliteConnection::connect(url).await.expect("a connection");
+            sqlx::query(statement).execute(&mut c).await.expect(statement);
+        } else {
+            let mut c = sqlx::PgConnection::connect(url).await.expect("a connection");
+            sqlx::query(statement).execute(&mut c).await.expect(statement);
+        }
+    }
+
     /// Connects and migrates.
     pub async fn store(&self) -> Store {
         let store = Store::connect(self.url()).await.expect("connect");
