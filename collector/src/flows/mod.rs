@@ -13,8 +13,10 @@
 //! - `widget`: the widget's own config reader as the judge of every config served.
 //! - `patch`: JSON Merge Patch, and removing an offer with its names in the reasons.
 //! - `error`: `FlowError` (`path: problem`).
+//! - `changes`: what changed between two versions (JSON Patch with the values before), for the editor.
 
 mod assignment;
+mod changes;
 mod document;
 mod error;
 mod experiment;
@@ -25,6 +27,7 @@ mod resolve;
 mod widget;
 
 pub use assignment::{bucket, Group};
+pub use changes::{changes, Change};
 pub use document::{FlowDocument, FLOW_SCHEMA};
 pub use error::FlowError;
 pub use experiment::{Experiment, Variant, MAX_VARIANTS};

@@ -4,6 +4,7 @@
 pub mod access;
 pub mod admin;
 pub mod billing;
+pub mod editor;
 pub mod error;
 pub mod experiments;
 pub mod flows;
@@ -97,6 +98,10 @@ pub fn router(state: Arc<AppState>, cors_origins: &[String]) -> Router {
         .route("/insights/comments", get(pages::comments))
         .route("/insights/experiments", get(pages::experiments))
         .route("/flows", get(pages::flows))
+        .route("/flows/{flow_id}", get(editor::page))
+        .route("/flows/{flow_id}/diff", get(editor::diff))
+        .route("/flows/{flow_id}/preview/outcomes", post(editor::preview_outcome))
+        .route("/insights/editor/{module}", get(editor::module))
         .route("/flows/{flow_id}/preview", post(preview::preview).layer(DefaultBodyLimit::max(flows::MAX_FLOW_BYTES)))
         .route("/flows/{flow_id}/publish", post(flows::publish).layer(DefaultBodyLimit::max(flows::MAX_FLOW_BYTES)))
         .route("/insights/sign-in", post(pages::sign_in))

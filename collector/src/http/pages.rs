@@ -29,12 +29,17 @@ pub const CSP: &str =
     "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
 /// The headers every response of these routes carries.
-fn protect(mut response: Response, cache: &'static str) -> Response {
+fn protect(response: Response, cache: &'static str) -> Response {
+    protect_with(response, cache, CSP)
+}
+
+/// [`protect`] with the page's own Content-Security-Policy (the editor's allows its script).
+pub(super) fn protect_with(mut response: Response, cache: &'static str, csp: &'static str) -> Response {
     let h = response.headers_mut();
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
     h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     h.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
-    h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP));
+    h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(csp));
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     response
 }
@@ -78,7 +83,7 @@ pub enum PageError {
     Unavailable(#[source] StoreError),
     /// Signed out: the sign-in form, coming back to the same page and filters.
     #[error("signed out")]
-    SignIn(Params, Option<&'static str>),
+    SignIn(Params, Option<String>),
 }
 
 impl From<StoreError> for PageError {
@@ -108,7 +113,9 @@ impl IntoResponse for PageError {
                 r.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("2"));
                 r
             }
-            PageError::SignIn(params, next) => html(StatusCode::OK, page::forms::sign_in_page(&params, next, false)),
+            PageError::SignIn(params, next) => {
+                html(StatusCode::OK, page::forms::sign_in_page(&params, next.as_deref(), false))
+            }
         }
     }
 }
@@ -149,10 +156,10 @@ impl FromRequestParts<Arc<AppState>> for InsightsPage {
         };
         if !signed_in {
             let next = match parts.uri.path() {
-                "/insights/comments" => Some(page::forms::NEXT_COMMENTS),
-                "/insights/experiments" => Some(page::forms::NEXT_EXPERIMENTS),
-                "/flows" => Some(page::forms::NEXT_FLOWS),
-                _ => None,
+                "/insights/comments" => Some(page::forms::NEXT_COMMENTS.to_string()),
+                "/insights/experiments" => Some(page::forms::NEXT_EXPERIMENTS.to_string()),
+                "/flows" => Some(page::forms::NEXT_FLOWS.to_string()),
+                path => path.strip_prefix('/').filter(|p| editor_path(p)).map(String::from),
             };
             return Err(PageError::SignIn(params, next));
         }
@@ -199,11 +206,28 @@ pub async fn comments(
     Ok(html(StatusCode::OK, page::comments::page(&found, page_no, &reasons, &flows, &params, &labels)))
 }
 
-/// `GET /flows`: every flow served, its latest version (COLLECTOR.md section 10).
+/// The flows page's "new flow" form: its id and template.
+#[derive(Debug, Default, Deserialize)]
+pub struct NewFlow {
+    new_flow_id: Option<String>,
+    template: Option<String>,
+}
+
+/// `GET /flows`: every flow served, its latest version (COLLECTOR.md section 10); with
+/// `?new_flow_id=` (the "new flow" form), on to that flow's editor.
 pub async fn flows(
     State(state): State<Arc<AppState>>,
     InsightsPage { params, .. }: InsightsPage,
+    Query(new): Query<NewFlow>,
 ) -> Result<Response, PageError> {
+    if let Some(id) = new.new_flow_id.as_deref().map(str::trim) {
+        if id.is_empty() || id.len() > 200 || id.chars().any(char::is_control) {
+            return Err(PageError::BadQuery("Flow id: write 1 to 200 characters, for example winter-box.".into()));
+        }
+        let template = new.template.as_deref().filter(|t| !t.is_empty());
+        let query = template.map(|t| format!("?template={}", page::encode(t))).unwrap_or_default();
+        return Ok(see_other(&format!("/flows/{}{query}", page::encode(id)), CookieJar::new()));
+    }
     Ok(html(StatusCode::OK, page::flows::page(&state.store.flows().await?, &params)))
 }
 
@@ -253,6 +277,17 @@ pub struct SignInForm {
     include_test: Option<String>,
 }
 
+/// `flows/<flow id>`, percent-encoded, one segment: an editor to come back to after
+/// signing in (and nowhere else).
+fn editor_path(next: &str) -> bool {
+    next.strip_prefix("flows/").is_some_and(|id| {
+        !id.is_empty()
+            && id.len() <= 600
+            && id.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_.~%".contains(&b))
+            && !matches!(id, "." | "..")
+    })
+}
+
 /// `POST /insights/sign-in` with the form's `key` (and the filters to go back to).
 pub async fn sign_in(
     PagesOn(key): PagesOn,
@@ -263,9 +298,10 @@ pub async fn sign_in(
     form: Result<Form<SignInForm>, axum::extract::rejection::FormRejection>,
 ) -> Response {
     let Form(form) = form.unwrap_or_default();
-    let next = [page::forms::NEXT_COMMENTS, page::forms::NEXT_EXPERIMENTS, page::forms::NEXT_FLOWS]
-        .into_iter()
-        .find(|n| form.next.as_deref() == Some(*n));
+    let next = form.next.as_deref().filter(|n| {
+        [page::forms::NEXT_COMMENTS, page::forms::NEXT_EXPERIMENTS, page::forms::NEXT_FLOWS].contains(n)
+            || editor_path(n)
+    });
     let params = Params {
         flow_id: form.flow_id,
         from: form.from,
@@ -286,10 +322,11 @@ pub async fn sign_in(
         return html(StatusCode::UNAUTHORIZED, page::forms::sign_in_page(&params, next, true));
     }
     let path = match next {
-        Some(page::forms::NEXT_COMMENTS) => "/insights/comments",
-        Some(page::forms::NEXT_EXPERIMENTS) => "/insights/experiments",
-        Some(page::forms::NEXT_FLOWS) => "/flows",
-        _ => "/insights",
+        Some(page::forms::NEXT_COMMENTS) => "/insights/comments".to_string(),
+        Some(page::forms::NEXT_EXPERIMENTS) => "/insights/experiments".to_string(),
+        Some(page::forms::NEXT_FLOWS) => "/flows".to_string(),
+        Some(editor) => format!("/{editor}"),
+        None => "/insights".to_string(),
     };
     let jar = jar.add(session::sign_in_cookie(&key, session::is_https(&headers)));
     see_other(&format!("{path}{}", params.query(&[])), jar)

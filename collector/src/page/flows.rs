@@ -1,8 +1,10 @@
 //! The flows page (`GET /flows`, signed in; COLLECTOR.md section 10): every flow the
 //! collector serves, with its latest version, when it was written (UTC) and the
-//! experiment it runs, each with its current document and its versions (the admin API's
-//! JSON, which the session opens too). An empty state says how a flow is added.
+//! experiment it runs, a link to its editor, and its current document and its versions
+//! (the admin API's JSON, which the session opens too); and the form that opens the
+//! editor on a new flow, blank or from a template.
 
+use super::editor::templates::TEMPLATES;
 use super::words::{date, num};
 use super::{layout, table, Current, Params};
 use crate::store::FlowSummary;
@@ -42,7 +44,10 @@ pub fn page(flows: &[FlowSummary], params: &Params) -> Markup {
                     "The flows",
                     &["Flow", "#Version", "Last change", "Experiment", "As JSON"],
                     flows.iter().map(|f| vec![
-                        html! { code { (f.flow_id) } },
+                        html! {
+                            a href=(format!("/flows/{}", urlencoding(&f.flow_id)))
+                                aria-label=(format!("Edit {}", f.flow_id)) { code { (f.flow_id) } }
+                        },
                         html! { (f.version) },
                         html! { (changed(&f.updated_at)) },
                         html! { @match &f.experiment_id { Some(e) => code { (e) }, None => "none" } },
@@ -55,6 +60,25 @@ pub fn page(flows: &[FlowSummary], params: &Params) -> Markup {
                         },
                     ]),
                 ))
+            }
+        }
+        section.card.wide aria-labelledby="h-new-flow" {
+            h2 #h-new-flow { "Start a new flow" }
+            form.new-flow method="get" action="/flows" {
+                div.field {
+                    label for="new-flow-id" { "Flow id" }
+                    input #new-flow-id type="text" name="new_flow_id" required maxlength="200"
+                        autocomplete="off" spellcheck="false" aria-describedby="new-flow-hint";
+                    p.hint #new-flow-hint { "How pages and outcomes name it, for example " code { "winter-box" } "." }
+                }
+                div.field {
+                    label for="new-flow-template" { "Start from" }
+                    select #new-flow-template name="template" {
+                        option value="" { "A blank flow" }
+                        @for t in &TEMPLATES { option value=(t.id) { (t.name) } }
+                    }
+                }
+                button.primary type="submit" { "Open the editor" }
             }
         }
     };
@@ -90,7 +114,7 @@ mod tests {
             page(&[flow("meal-box-2026", 3, Some("winter-offers")), flow("saas pro", 1, None)], &Params::default())
                 .into_string();
         assert!(html.contains("<h2 id=\"h-flows\">2 flows</h2>"));
-        assert!(html.contains("<th scope=\"row\"><code>meal-box-2026</code></th><td class=\"n\">3</td><td>25 Nov 2026, 09:30 UTC</td><td><code>winter-offers</code></td>"), "{html}");
+        assert!(html.contains(r#"<th scope="row"><a href="/flows/meal-box-2026" aria-label="Edit meal-box-2026"><code>meal-box-2026</code></a></th><td class="n">3</td><td>25 Nov 2026, 09:30 UTC</td><td><code>winter-offers</code></td>"#), "{html}");
         assert!(html.contains("<td>none</td>"));
         assert!(html.contains(r#"href="/v1/flows/saas%20pro/versions""#));
         assert!(html.contains(r#"aria-current="page">Flows</a>"#));
@@ -101,6 +125,7 @@ mod tests {
     fn the_empty_state_says_how_to_add_one() {
         let html = page(&[], &Params::default()).into_string();
         assert!(html.contains("No flows yet") && html.contains("PUT /v1/flows/&lt;flow id&gt;"));
+        assert!(html.contains(r#"<option value="saas-tiers">"#) && html.contains(r#"name="new_flow_id""#));
         assert_eq!(changed("not a time"), "not a time");
     }
 }

@@ -8,6 +8,7 @@
 
 pub mod chart;
 pub mod comments;
+pub mod editor;
 pub mod experiments;
 pub mod flows;
 pub mod forms;
@@ -21,7 +22,8 @@ use maud::{html, Markup, DOCTYPE};
 use serde::Deserialize;
 
 /// The stylesheet served at `/insights/style.css`.
-pub const STYLESHEET: &str = include_str!("style.css");
+pub const STYLESHEET: &str =
+    concat!(include_str!("style.css"), include_str!("editor/editor.css"), include_str!("editor/theme.css"));
 
 /// Where the stylesheet is linked from (the version busts caches after an upgrade).
 const STYLESHEET_HREF: &str = concat!("/insights/style.css?v=", env!("CARGO_PKG_VERSION"));
@@ -128,6 +130,19 @@ pub enum Current {
 /// The shell of every page: `title` (also the `<h1>`), the navigation and the sign-out
 /// button when signed in, then `body`.
 pub fn layout(title: &str, current: Current, signed_in: bool, params: &Params, body: Markup) -> Markup {
+    shell(title, current, signed_in, params, body, None)
+}
+
+/// [`layout`], with the one module `script` (from this collector) of a page that has one
+/// (the editor), whose main part then takes the whole width.
+pub fn shell(
+    title: &str,
+    current: Current,
+    signed_in: bool,
+    params: &Params,
+    body: Markup,
+    script: Option<&str>,
+) -> Markup {
     let query = params.query(&[]);
     let link = |page: Current, href: String, text: &str| {
         html! { a href=(href) aria-current=[(page == current).then_some("page")] { (text) } }
@@ -142,6 +157,9 @@ pub fn layout(title: &str, current: Current, signed_in: bool, params: &Params, b
                 meta name="robots" content="noindex, nofollow";
                 title { (title) " · Cancel-flow insights" }
                 link rel="stylesheet" href=(STYLESHEET_HREF);
+                @if let Some(src) = script {
+                    script type="module" src=(src) {}
+                }
             }
             body {
                 a.skip href="#main" { "Skip to the content" }
@@ -159,7 +177,7 @@ pub fn layout(title: &str, current: Current, signed_in: bool, params: &Params, b
                         }
                     }
                 }
-                main #main.wrap tabindex="-1" {
+                main #main.wrap.wide[script.is_some()] tabindex="-1" {
                     h1 { (title) }
                     (body)
                 }
