@@ -219,6 +219,7 @@ pub fn page(e: &Editor, params: &Params) -> Markup {
                             code { "--widget-dir" } " (the widget's " code { "dist/" } ") to see it here." }
                     }
                     p.hint { "Walk through it as a customer would. Nothing the preview decides is stored or forwarded." }
+                    @if e.widget { button #pv-restart type="button" { "Start the preview again" } }
                 }
                 section.card #theme-panel aria-labelledby="h-theme" {
                     h2 #h-theme { "Theme" }
@@ -227,7 +228,7 @@ pub fn page(e: &Editor, params: &Params) -> Markup {
                 section.card #embed aria-labelledby="h-embed" {
                     h2 #h-embed { "On your cancel page" }
                     p { "Paste this where the cancel page should show the flow. Your server mints each customer's token." }
-                    pre.snippet { code #embed-snippet {} }
+                    pre.snippet tabindex="0" role="region" aria-label="The snippet for your cancel page" { code #embed-snippet {} }
                     p.hint #embed-token {}
                 }
             }
