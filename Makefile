@@ -5,7 +5,7 @@ export PATH := $(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 export CHROMEDRIVER := /usr/bin/chromedriver
 PORT ?= 8080
 
-.PHONY: setup build demo test lint schema test-types test-native test-wasm test-e2e test-bytes test-collector bench bench-collector bench-insights bench-experiments bench-floor smoke screenshots clean
+.PHONY: setup build demo test lint schema test-types test-native test-js test-wasm test-e2e test-bytes test-collector bench bench-collector bench-insights bench-experiments bench-editor bench-floor smoke screenshots clean
 
 setup:
 	@./scripts/setup.sh
@@ -25,7 +25,7 @@ demo: build
 	node tools/demo.mjs dist $(PORT)
 
 ## Every test: formatting and lints, native core, wasm in headless Chromium, end to end against dist/.
-test: setup lint test-types test-native test-wasm build test-bytes test-collector test-e2e
+test: setup lint test-types test-native test-js test-wasm build test-bytes test-collector test-e2e
 
 ## Layers, rustfmt and clippy (the native core with its tests; the wasm crate with its browser tests), warnings as errors.
 lint:
@@ -48,6 +48,10 @@ test-collector:
 ## The TypeScript declarations (www/types/cancel-flow.d.ts, shipped as dist/embed.d.ts) against a shop's code, strict.
 test-types:
 	tsc -p tests/types --noEmit --strict
+
+## The editor's pure browser modules (the theme panel's contrast and CSS) under Node's own test runner.
+test-js:
+	node --test collector/tests/js/
 
 test-native:
 	cargo test --no-default-features
@@ -85,6 +89,11 @@ bench-experiments: setup
 	cargo build --release -p cancel-flow-collector --bin cancel-flow-collector -q
 	node bench/experiments.mjs
 
+## The flow editor: its bytes, the preview route's latency, opening the page and a problem shown at its field.
+bench-editor: build
+	cargo build --release -p cancel-flow-collector --bin cancel-flow-collector -q
+	node bench/editor.mjs
+
 ## The bytes of a minimal Leptos counter built the same way: the framework's floor.
 bench-floor: setup
 	./bench/floor/measure.sh
@@ -98,6 +107,7 @@ screenshots: build
 	node tools/screenshots.mjs dist
 	node tools/insights-screenshot.mjs
 	node tools/experiments-screenshot.mjs
+	node tools/editor-screenshot.mjs
 
 clean:
 	rm -rf dist target/wasm-opt

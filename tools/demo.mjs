@@ -36,7 +36,7 @@ const collector = `http://127.0.0.1:${collectorPort}`;
 execFileSync(bin, ["seed-demo", "--database", `sqlite://${dataDir}/collector.db`], { stdio: "inherit" });
 
 const child = spawn(bin, ["serve", "--listen", `127.0.0.1:${collectorPort}`, "--database", `sqlite://${dataDir}/collector.db`,
-  "--cors-origin", shopOrigin, "--admin-key", secrets.admin], { stdio: "inherit", env: { ...process.env, CF_TOKEN_SECRET: secrets.token } });
+  "--cors-origin", shopOrigin, "--admin-key", secrets.admin, "--widget-dir", dist], { stdio: "inherit", env: { ...process.env, CF_TOKEN_SECRET: secrets.token } });
 child.on("exit", (code) => { console.error(`collector exited (${code})`); process.exit(code ?? 1); });
 for (const sig of ["SIGINT", "SIGTERM"]) process.on(sig, () => { child.kill("SIGTERM"); process.exit(0); });
 
@@ -145,3 +145,4 @@ console.log(`flow ${FLOW_ID} version ${version} served from ${collector}/v1/flow
 console.log(`admin key for the collector's API and insights (demo only): ${secrets.admin}`);
 // The demo's flow is marked "test": the insights hide test outcomes unless asked.
 console.log(`insights: ${collector}/insights?include_test=true   (sign in with the admin key above)`);
+console.log(`flow editor: ${collector}/flows/${FLOW_ID}   (the same sign-in; the preview is the widget from ${dist}/)`);

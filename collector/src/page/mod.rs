@@ -164,7 +164,7 @@ pub fn shell(
             body {
                 a.skip href="#main" { "Skip to the content" }
                 header.top {
-                    div.wrap.top-row {
+                    div.wrap.top-row.wide[script.is_some()] {
                         p.brand { "Cancel-flow insights" }
                         @if signed_in {
                             nav aria-label="Pages" {

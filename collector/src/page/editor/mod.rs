@@ -60,6 +60,20 @@ pub const LANGUAGES: [(&str, &str); 9] = [
     ("ar", "Arabic"),
 ];
 
+/// The in-page links at the top of the form: each section's heading.
+const JUMPS: [(&str, &str); 10] = [
+    ("#h-basics", "The flow"),
+    ("#h-survey", "Survey"),
+    ("#h-offers", "Offers"),
+    ("#h-cancelling", "Cancelling"),
+    ("#h-rules", "Rules"),
+    ("#h-experiment", "Experiment"),
+    ("#h-json", "JSON"),
+    ("#h-versions", "Versions"),
+    ("#h-theme", "Theme"),
+    ("#h-embed", "Embed"),
+];
+
 /// What the editor page is drawn from.
 pub struct Editor<'a> {
     /// The flow edited.
@@ -159,6 +173,9 @@ pub fn page(e: &Editor, params: &Params) -> Markup {
         script #cf-editor-data type="application/json" { (json_data(&data(e))) }
         div.editor {
             div.editor-form {
+                nav.jump aria-label="Parts of the editor" {
+                    @for (href, text) in JUMPS { a href=(href) { (text) } }
+                }
                 div #problems role="alert" {}
                 form #flow-form novalidate aria-label="The flow" {}
                 section.card #json-view aria-labelledby="h-json" {
@@ -188,29 +205,6 @@ pub fn page(e: &Editor, params: &Params) -> Markup {
                         (select("pv-width", "Width", &[("phone", "Phone (360 px)"), ("desktop", "Desktop")]))
                         (select("pv-locale", "Language", &LANGUAGES))
                     }
-                    details #pv-customer {
-                        summary { "The customer" }
-                        p.hint #pv-customer-hint { "As the shop's token would say: rules and the cooldowns use these. Nothing here is stored." }
-                        div.field { label for="pv-customer-id" { "Customer id" }
-                            input #pv-customer-id type="text" value="cus_preview" aria-describedby="pv-customer-hint"; }
-                        div.field { label for="pv-subscription-id" { "Subscription id" }
-                            input #pv-subscription-id type="text" placeholder="none"; }
-                        div.field {
-                            label for="pv-attrs" { "Attributes" }
-                            textarea #pv-attrs rows="3" spellcheck="false" placeholder="plan = annual\ntenure_days = 400"
-                                aria-describedby="pv-attrs-hint pv-attrs-error" {}
-                            p.hint #pv-attrs-hint { "One per line, as name = value. Numbers, true, false and null are read as such." }
-                            p.field-error #pv-attrs-error {}
-                        }
-                        (number("pv-sessions", "Earlier sessions", "0"))
-                        (number("pv-days-last", "Days since the last session", "never"))
-                        (number("pv-days-discount", "Days since a discount was taken", "never"))
-                        (number("pv-pauses", "Pauses in a row", "0"))
-                        div.field {
-                            label for="pv-group" { "Experiment group" }
-                            select #pv-group { option value="" { "As assigned for this customer" } }
-                        }
-                    }
                     p #pv-summary role="status" {}
                     @if e.widget {
                         div.stage #preview-stage data-width="phone" {}
@@ -220,6 +214,35 @@ pub fn page(e: &Editor, params: &Params) -> Markup {
                     }
                     p.hint { "Walk through it as a customer would. Nothing the preview decides is stored or forwarded." }
                     @if e.widget { button #pv-restart type="button" { "Start the preview again" } }
+                    details #pv-customer {
+                        summary { "The customer" }
+                        p.hint #pv-customer-hint { "As the shop's token would say: rules and the cooldowns use these. Nothing here is stored." }
+                        div.row {
+                            div.field { label for="pv-customer-id" { "Customer id" }
+                                input #pv-customer-id type="text" value="cus_preview" aria-describedby="pv-customer-hint"; }
+                            div.field { label for="pv-subscription-id" { "Subscription id" }
+                                input #pv-subscription-id type="text" placeholder="none"; }
+                        }
+                        div.field {
+                            label for="pv-attrs" { "Attributes" }
+                            textarea #pv-attrs rows="3" spellcheck="false" placeholder="plan = annual\ntenure_days = 400"
+                                aria-describedby="pv-attrs-hint pv-attrs-error" {}
+                            p.hint #pv-attrs-hint { "One per line, as name = value. Numbers, true, false and null are read as such." }
+                            p.field-error #pv-attrs-error {}
+                        }
+                        div.row {
+                            (number("pv-sessions", "Earlier sessions", "0"))
+                            (number("pv-pauses", "Pauses in a row", "0"))
+                        }
+                        div.row {
+                            (number("pv-days-last", "Days since the last session", "never"))
+                            (number("pv-days-discount", "Days since a discount was taken", "never"))
+                        }
+                        div.field {
+                            label for="pv-group" { "Experiment group" }
+                            select #pv-group { option value="" { "As assigned for this customer" } }
+                        }
+                    }
                 }
                 section.card #theme-panel aria-labelledby="h-theme" {
                     h2 #h-theme { "Theme" }
