@@ -335,7 +335,10 @@ fn the_flows_page_lists_each_flow_and_the_session_reads_but_never_writes_them() 
             let (status, _, html) = get(&s, "/flows", Some(&c)).await;
             assert_eq!(status, StatusCode::OK);
             assert!(html.contains("<h2 id=\"h-flows\">1 flow</h2>"), "{html}");
-            assert!(html.contains("<th scope=\"row\"><code>box</code></th><td class=\"n\">1</td>"), "{html}");
+            assert!(
+                html.contains(r#"<th scope="row"><a href="/flows/box" aria-label="Edit box"><code>box</code></a></th><td class="n">1</td>"#),
+                "the flow links to its editor: {html}"
+            );
             assert!(html.contains("<code>exp-1</code>"));
             for path in ["/v1/flows/box", "/v1/flows/box/versions", "/v1/flows"] {
                 assert_eq!(get(&s, path, Some(&c)).await.0, StatusCode::OK, "{db:?} the session reads {path}");

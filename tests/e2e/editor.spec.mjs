@@ -201,6 +201,11 @@ test.describe("the flow editor", () => {
     await expect(page.getByLabel("The question (German)")).toHaveAttribute("placeholder", /.+/);
     const w = stageWidget(page);
     await expect(w.locator('[lang="de"]').first()).toBeVisible();
+    await page.getByText(/^The widget’s messages in German/).click();
+    const next = page.getByLabel("survey.next", { exact: true });
+    await expect(next).toHaveAttribute("placeholder", "Weiter");
+    await next.fill("Weiter geht es");
+    await expect(w.locator('[part~="next"]')).toHaveText("Weiter geht es");
     await w.locator('[part~="reason"][data-reason-id="moving"]').click();
     await w.locator('[part~="next"]').click();
     await w.locator('[part~="confirm"]').click();

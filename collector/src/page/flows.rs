@@ -33,9 +33,9 @@ pub fn page(flows: &[FlowSummary], params: &Params) -> Markup {
         @if flows.is_empty() {
             section.card.wide.empty aria-labelledby="h-no-flows" {
                 h2 #h-no-flows { "No flows yet" }
-                p { "A flow is added with " code { "PUT /v1/flows/<flow id>" } " and the admin key: its config,
-                     and optionally rules and an experiment. The widget then reads it from "
-                    code { "/v1/flows/<flow id>/config" } "." }
+                p { "Start one below, blank or from a template, in the editor; or write it with "
+                    code { "PUT /v1/flows/<flow id>" } " and the admin key: its config, and optionally rules and an
+                     experiment. The widget then reads it from " code { "/v1/flows/<flow id>/config" } "." }
             }
         } @else {
             section.card.wide aria-labelledby="h-flows" {

@@ -6,7 +6,7 @@
 // config in the real widget from `/widget/`, publishes (`POST /flows/<id>/publish`),
 // and draws the embed snippet. The theme panel is `theme.js`; the versions `versions.js`.
 
-import { h, getAt, pathKey, debounce, typed } from './dom.js';
+import { h, getAt, debounce, typed } from './dom.js';
 import { configSections } from './form.js';
 import { ruleSections } from './rules.js';
 import { initVersions } from './versions.js';
@@ -39,6 +39,7 @@ const ctx = {
   feedback: () => FEEDBACK,
   flowId: () => flowId,
   builtin: (lang, key) => (catalogs[lang] && catalogs[lang][key]) || null,
+  builtinCatalog: (lang) => catalogs[lang] || {},
   changed: (redraw = false, focus) => {
     if (redraw) draw(focus);
     syncJson();
@@ -81,7 +82,7 @@ function draw(focus) {
 
 /** Which field a problem's path names: the field of that very path, else the nearest
  * enclosing one that is drawn, else the first drawn inside it. */
-export function fieldFor(path, root = form) {
+function fieldFor(path, root = form) {
   const all = [...root.querySelectorAll('[data-path]')];
   const exact = all.find((el) => el.dataset.path === path);
   if (exact) return exact;
@@ -95,7 +96,7 @@ function showServerProblem() {
   for (const line of form.querySelectorAll('.field-error')) if (![...localProblems.keys()].some((id) => line.id === `${id}-error`)) line.textContent = '';
   for (const el of form.querySelectorAll('[aria-invalid]')) if (!localProblems.has(el.id)) el.removeAttribute('aria-invalid');
   const summary = $('problems');
-  if (!serverProblem) { summary.replaceChildren(); updatePublish(); return; }
+  if (!serverProblem) { summary.replaceChildren(); summary.dataset.said = ''; updatePublish(); return; }
   const { path, problem } = serverProblem;
   const field = path ? fieldFor(path) : null;
   const control = field && (field.matches('input, select, textarea') ? field : field.querySelector('input:not([disabled]), select, textarea'));
@@ -105,7 +106,11 @@ function showServerProblem() {
     if (control) control.setAttribute('aria-invalid', 'true');
   }
   const link = control && control.id ? h('a', { href: `#${control.id}`, on: { click: (e) => { e.preventDefault(); control.focus(); } } }, `${path}: ${problem}`) : `${path ? `${path}: ` : ''}${problem}`;
-  summary.replaceChildren(h('div', { class: 'notice' }, h('p', {}, h('strong', {}, 'Publishing waits for this to be fixed: '), link)));
+  // Said again only when it changes, so a screen reader is not told it on every keystroke.
+  if (summary.dataset.said !== `${path}: ${problem}` || !summary.firstChild) {
+    summary.replaceChildren(h('div', { class: 'notice' }, h('p', {}, h('strong', {}, 'Publishing waits for this to be fixed: '), link)));
+    summary.dataset.said = `${path}: ${problem}`;
+  }
   updatePublish();
 }
 
@@ -306,4 +311,3 @@ syncJson();
 drawSnippet();
 validate();
 versions.refresh();
-window.cfEditor = { pathKey, fieldFor, doc: () => doc };

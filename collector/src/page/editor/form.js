@@ -1,10 +1,10 @@
 // The structured fields of a flow's base config (CONTRACT section 3), drawn from the
 // document: the flow itself and its plan, the survey (question, reasons from presets or
 // written, their order, comment, pin and offers), each offer section, cancelling,
-// keep-in-touch and the fallback. The texts of built-in messages and extra headers are
-// left to the JSON view. Rules, eligibility and the experiment are in `rules.js`.
+// keep-in-touch, the fallback, and the widget's messages in the language edited. Extra
+// request headers are left to the JSON view. Rules, eligibility and the experiment are in `rules.js`.
 
-import { h, getAt, setAt, copy } from './dom.js';
+import { h, getAt, setAt, copy, pathKey } from './dom.js';
 import { text, number, check, choice, localText, lines, list, row, section, group } from './fields.js';
 
 export const OFFERS = [
@@ -44,7 +44,7 @@ function basics(ctx) {
     choice(ctx, ['config', 'flow'], 'Kind of flow', [['guided', 'Guided: survey, offers, then confirm'], ['direct', 'Direct: opens on the cancel button']], { hint: 'Direct suits a shop that must show the cancel button at once.' }),
     text(ctx, ['config', 'endpoint'], 'Where outcomes are sent', { type: 'url', hint: 'This collector\u2019s /v1/outcomes, or your own endpoint.' }),
     row(choice(ctx, ['config', 'locale'], 'Language', langs),
-      choice(ctx, ['config', 'theme'], 'Colours', [['', 'Not set (automatic)'], ['auto', 'Automatic'], ['light', 'Light'], ['dark', 'Dark']])),
+      choice(ctx, ['config', 'theme'], 'Colour scheme', [['', 'Not set (automatic)'], ['auto', 'Automatic'], ['light', 'Light'], ['dark', 'Dark']])),
     check(ctx, ['config', 'test'], 'Test mode: outcomes are marked as tests', { hint: 'A test flow stays a test flow in every version.' }),
     group('The plan being cancelled',
       row(text(ctx, ['config', 'plan', 'id'], 'Plan id'), text(ctx, ['config', 'plan', 'name'], 'Plan name')),
@@ -73,7 +73,7 @@ function reasonOffers(ctx, path, reason) {
     ctx.changed();
   };
   const has = (kind) => explicit && reason.offers.some((k) => k === kind || (kind === 'links' && k === 'link'));
-  return h('fieldset', { class: 'group', 'data-path': `${path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i ? `.${p}` : p)).join('')}.offers` },
+  return h('fieldset', { class: 'group', 'data-path': pathKey([...path, 'offers']) },
     h('legend', {}, 'Offers shown after this reason'),
     h('div', { class: 'field check' }, h('input', { type: 'radio', id: `${name}-default`, name, props: { checked: !explicit }, on: { change: setMode(false) } }), h('label', { for: `${name}-default` }, byDefault)),
     h('div', { class: 'field check' }, h('input', { type: 'radio', id: `${name}-these`, name, props: { checked: explicit }, on: { change: setMode(true) } }), h('label', { for: `${name}-these` }, 'Only these (none: straight to confirm)')),
@@ -216,7 +216,23 @@ function cancelling(ctx) {
       text(ctx, ['config', 'fallback', 'email'], 'Email', { type: 'email' })));
 }
 
+/** Whether the messages' list is open (kept across redraws). */
+let messagesOpen = false;
+
+/** Every built-in message of the language being edited, each with the widget's own text
+ * as the placeholder: what is written here goes to `texts.<language>.<key>`. */
+function messages(ctx) {
+  const lang = ctx.lang();
+  const keys = Object.keys(ctx.builtinCatalog('en'));
+  const written = Object.keys(getAt(ctx.doc(), ['config', 'texts', lang]) || {}).length;
+  const details = h('details', { class: 'messages', props: { open: messagesOpen }, on: { toggle: (e) => { messagesOpen = e.target.open; } } },
+    h('summary', {}, `The widget’s messages in ${ctx.langName(lang)} (${written} of ${keys.length} written)`),
+    h('p', { class: 'hint' }, 'Leave a message empty to keep the widget’s own, shown as the placeholder. Keep the words in braces, such as {date}, as they are.'),
+    keys.map((key) => text(ctx, ['config', 'texts', lang, key], key, { placeholder: ctx.builtin(lang, key) || ctx.builtin('en', key) })));
+  return section('messages', 'Messages', details);
+}
+
 /** The base config's sections. */
 export function configSections(ctx) {
-  return [basics(ctx), survey(ctx), offers(ctx), cancelling(ctx)];
+  return [basics(ctx), survey(ctx), offers(ctx), cancelling(ctx), messages(ctx)];
 }

@@ -61,11 +61,12 @@ pub const LANGUAGES: [(&str, &str); 9] = [
 ];
 
 /// The in-page links at the top of the form: each section's heading.
-const JUMPS: [(&str, &str); 10] = [
+const JUMPS: [(&str, &str); 11] = [
     ("#h-basics", "The flow"),
     ("#h-survey", "Survey"),
     ("#h-offers", "Offers"),
     ("#h-cancelling", "Cancelling"),
+    ("#h-messages", "Messages"),
     ("#h-rules", "Rules"),
     ("#h-experiment", "Experiment"),
     ("#h-json", "JSON"),
@@ -180,8 +181,8 @@ pub fn page(e: &Editor, params: &Params) -> Markup {
                 form #flow-form novalidate aria-label="The flow" {}
                 section.card #json-view aria-labelledby="h-json" {
                     h2 #h-json { "As JSON" }
-                    p.hint #json-hint { "The whole flow document. Everything the fields above cannot say (texts of
-                        the built-in messages, extra headers, unusual rules) is written here. Apply it to update the fields." }
+                    p.hint #json-hint { "The whole flow document. What the fields above do not cover (extra request
+                        headers, conditions and patches beyond the simple rows) is written here. Apply it to update the fields." }
                     label for="json-text" { "The flow document" }
                     textarea #json-text rows="16" spellcheck="false" aria-describedby="json-hint json-error" {}
                     p.field-error #json-error {}
