@@ -103,7 +103,7 @@ impl IntoResponse for PageError {
         match self {
             PageError::NotFound => not_found(),
             PageError::BadQuery(message) => {
-                html(StatusCode::BAD_REQUEST, page::problem("That filter did not work", &message, true))
+                html(StatusCode::BAD_REQUEST, page::problem("That address did not work", &message, true))
             }
             PageError::Unavailable(e) => {
                 tracing::error!(error = %super::error::causes(&e), "reading the insights failed");

@@ -79,7 +79,7 @@ export function choice(ctx, path, label, options, { hint, redraw = false } = {})
 }
 
 /** A text in the language being edited: a plain string is every language's text (and is
- * what English edits); a map gets the language's entry. The built-in text of that
+ * what English edits, or writes when there is none yet); a map gets the language's entry. The built-in text of that
  * language, when there is one, is the placeholder. */
 export function localText(ctx, path, label, { builtin, hint, multiline = false } = {}) {
   const lang = ctx.lang();
@@ -90,7 +90,8 @@ export function localText(ctx, path, label, { builtin, hint, multiline = false }
   const placeholder = (builtin && ctx.builtin(lang, builtin)) || (typeof current === 'string' && lang !== 'en' ? current : null);
   const write = (v) => {
     const now = getAt(ctx.doc(), path);
-    if (typeof now === 'string' && lang === 'en') { setAt(ctx.doc(), path, v === '' ? undefined : v); return; }
+    // English into nothing or into a plain text stays plain: one text for every language.
+    if ((typeof now === 'string' || now === undefined) && lang === 'en') { setAt(ctx.doc(), path, v === '' ? undefined : v); return; }
     const map = typeof now === 'string' ? { en: now } : { ...(now || {}) };
     if (v === '') delete map[lang]; else map[lang] = v;
     setAt(ctx.doc(), path, Object.keys(map).length ? map : undefined);

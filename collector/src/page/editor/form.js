@@ -4,7 +4,7 @@
 // keep-in-touch, the fallback, and the widget's messages in the language edited. Extra
 // request headers are left to the JSON view. Rules, eligibility and the experiment are in `rules.js`.
 
-import { h, getAt, setAt, copy, pathKey } from './dom.js';
+import { h, getAt, setAt, copy, pathKey, idOf } from './dom.js';
 import { text, number, check, choice, localText, lines, list, row, section, group } from './fields.js';
 
 export const OFFERS = [
@@ -23,7 +23,7 @@ export function offerDefault(kind, doc) {
     case 'downgrade': return { tiers: [{ id: 'lite', name: 'Lite', price: { amount_minor: 1000, currency, per: { unit: 'month', count: 1 } }, features: [], loses: [] }] };
     case 'frequency': return { options: [{ count: 2, per: { unit: 'month', count: 1 } }] };
     case 'discount': return { percent_off: 10, months: 2 };
-    default: return [{ id: 'support', label: { en: 'Talk to a person' }, url: 'https://shop.example/help' }];
+    default: return [{ id: 'support', label: 'Talk to a person', url: 'https://shop.example/help' }];
   }
 }
 
@@ -97,11 +97,12 @@ function survey(ctx) {
     const arr = getAt(ctx.doc(), reasons) || [];
     const n = arr.length + 1;
     const otherAt = arr.findIndex((r) => r.preset === 'other' || r.pinned);
-    const item = kind ? { preset: kind } : { id: `reason_${n}`, label: { [ctx.lang()]: '' } };
+    const item = kind ? { preset: kind } : { id: `reason_${n}` };
     const at = otherAt >= 0 && kind !== 'other' ? otherAt : arr.length;
     arr.splice(at, 0, item);
     setAt(ctx.doc(), reasons, arr);
-    ctx.changed(true, `first:config.survey.reasons[${at}]`);
+    // A written reason needs its label first; a preset is ready as it is.
+    ctx.changed(true, kind ? `first:config.survey.reasons[${at}]` : idOf([...reasons, at, 'label'], ctx.lang()));
   };
   return section('survey', 'The exit survey',
     localText(ctx, ['config', 'survey', 'question'], 'The question', { builtin: 'survey.question' }),
@@ -187,7 +188,7 @@ function offers(ctx) {
         const p = [...o, 'links', i];
         return [text(ctx, [...p, 'id'], 'Id'), localText(ctx, [...p, 'label'], 'Label'), text(ctx, [...p, 'url'], 'Address', { type: 'url' })];
       },
-      add: () => ({ id: `link_${(getAt(ctx.doc(), [...o, 'links']) || []).length + 1}`, label: { en: '' }, url: 'https://' }), addLabel: 'Add a link',
+      add: () => ({ id: `link_${(getAt(ctx.doc(), [...o, 'links']) || []).length + 1}`, url: 'https://' }), addLabel: 'Add a link',
     })));
 }
 
