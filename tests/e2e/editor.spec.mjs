@@ -13,25 +13,10 @@ import { test, expect } from "@playwright/test";
 import jwt from "jsonwebtoken";
 import { BIN, startCollector } from "../../tools/insights-screenshot.mjs";
 import { root } from "./harness.mjs";
+import { axe, sessionCookie, watch } from "./admin-pages.mjs";
 
-const AXE = fs.readFileSync(path.join(root, "node_modules/axe-core/axe.min.js"), "utf8");
-const TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"];
 const KEY = "e2e-editor-admin-key";
 const DIST = process.env.CANCEL_FLOW_DIST || path.join(root, "dist");
-
-/** axe-core over the DevTools protocol (the page's CSP refuses a script tag). */
-async function axe(page, label) {
-  if (!(await page.evaluate(() => !!window.axe))) await page.evaluate(AXE);
-  const res = await page.evaluate((tags) => window.axe.run(document, { runOnly: { type: "tag", values: tags } }), TAGS);
-  const v = res.violations.map((x) => `${x.id}: ${x.nodes.map((n) => n.target.join(" ")).join(", ")}`);
-  expect(v, `axe violations on ${label}`).toEqual([]);
-}
-
-async function sessionCookie(base) {
-  const r = await fetch(`${base}/insights/sign-in`, { method: "POST", redirect: "manual", headers: { "content-type": "application/x-www-form-urlencoded" }, body: `key=${KEY}` });
-  const [name, value] = r.headers.get("set-cookie").split(";")[0].split("=");
-  return { name, value, url: base, httpOnly: true, sameSite: "Strict" };
-}
 
 /** The editor on flow `id` (from `template` when new), signed in, its first preview drawn. */
 async function openEditor(page, c, id, template) {
@@ -65,7 +50,7 @@ test.describe("the flow editor", () => {
   let c;
   test.beforeAll(async () => {
     c = await startCollector(["--allow-unsigned", "--rate-limit", "0", "--admin-key", KEY, "--widget-dir", DIST]);
-    c.cookie = await sessionCookie(c.base);
+    c.cookie = await sessionCookie(c.base, KEY);
   });
   test.afterAll(() => c?.stop());
 
@@ -204,11 +189,7 @@ test.describe("the flow editor", () => {
 
   test("walking the preview to the end stores nothing; no CSP violation, nothing from elsewhere", async ({ page }) => {
     const origin = new URL(c.base).origin;
-    const requests = [];
-    const violations = [];
-    page.on("request", (r) => requests.push(r.url()));
-    page.on("console", (m) => { if (/Content.Security.Policy|Refused to/i.test(m.text())) violations.push(m.text()); });
-    page.on("pageerror", (e) => violations.push(e.message));
+    const { requests, violations } = watch(page);
     await openEditor(page, c, "walk-box", "meal-box");
     await page.locator("#pv-locale").selectOption("de");
     await expect(page.getByLabel("The question (German)")).toHaveAttribute("placeholder", /.+/);

@@ -6,15 +6,12 @@
 // to another origin and no CSP violation, no sideways scroll at 360 px, a comment with
 // markup shown as text, and signing out.
 import fs from "node:fs";
-import path from "node:path";
 import { test, expect } from "@playwright/test";
 import { BIN, startCollector, postAll, outcome, random } from "../../tools/insights-screenshot.mjs";
 import { seededCollector } from "../../tools/experiments-screenshot.mjs";
 import jwt from "jsonwebtoken";
-import { root } from "./harness.mjs";
+import { axe, sessionCookie, watch } from "./admin-pages.mjs";
 
-const AXE = fs.readFileSync(path.join(root, "node_modules/axe-core/axe.min.js"), "utf8");
-const TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"];
 const KEY = "e2e-insights-admin-key";
 const MARKUP = "<script>alert(1)</script> and <b>bold</b>";
 
@@ -68,14 +65,6 @@ function outcomes() {
   return out;
 }
 
-/** The session cookie, from signing in once over HTTP. */
-async function sessionCookie(base) {
-  const r = await fetch(`${base}/insights/sign-in`, { method: "POST", redirect: "manual", headers: { "content-type": "application/x-www-form-urlencoded" }, body: `key=${KEY}` });
-  expect(r.status).toBe(303);
-  const [name, value] = r.headers.get("set-cookie").split(";")[0].split("=");
-  return { name, value, url: base, httpOnly: true, sameSite: "Strict" };
-}
-
 /** Opens the overview signed in with the shared cookie. */
 async function open(page, base, cookie, where = "/insights") {
   await page.context().addCookies([cookie]);
@@ -90,15 +79,6 @@ async function signIn(page, base) {
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Cancellation insights");
 }
 
-/** axe-core, evaluated over the DevTools protocol (a <script> tag would be refused by the CSP). */
-async function axe(page, label) {
-  if (!(await page.evaluate(() => !!window.axe))) await page.evaluate(AXE);
-  const res = await page.evaluate((tags) => window.axe.run(document, { runOnly: { type: "tag", values: tags } }), TAGS);
-  const v = res.violations.map((x) => `${x.id}: ${x.nodes.map((n) => n.target.join(" ")).join(", ")}`);
-  expect(v, `axe violations on ${label}`).toEqual([]);
-  expect(res.passes.map((p) => p.id), `axe ran on ${label}`).toContain("color-contrast");
-}
-
 test.describe("insights pages", () => {
   test.skip(!fs.existsSync(BIN), `no ${BIN}: run cargo build --release -p cancel-flow-collector`);
   let c, cookie;
@@ -106,7 +86,7 @@ test.describe("insights pages", () => {
     c = await startCollector(["--allow-unsigned", "--rate-limit", "0", "--admin-key", KEY]);
     await postAll(c.base, outcomes());
     await startExperiment(c.base);
-    cookie = await sessionCookie(c.base);
+    cookie = await sessionCookie(c.base, KEY);
   });
   test.afterAll(() => c?.stop());
 
@@ -173,11 +153,7 @@ test.describe("insights pages", () => {
 
   test("nothing is requested from another origin and the CSP is never violated", async ({ page }) => {
     const origin = new URL(c.base).origin;
-    const requests = [];
-    const violations = [];
-    page.on("request", (r) => requests.push(r.url()));
-    page.on("console", (m) => { if (/Content.Security.Policy|Refused to/i.test(m.text())) violations.push(m.text()); });
-    page.on("pageerror", (e) => violations.push(e.message));
+    const { requests, violations } = watch(page);
     await page.goto(`${c.base}/insights`);
     await open(page, c.base, cookie);
     await page.goto(`${c.base}/insights/comments`);
