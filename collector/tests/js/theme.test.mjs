@@ -200,3 +200,13 @@ test('validValue messages name the problem', () => {
   // A variable entry works as well as its name.
   assert.match(validValue(VARIABLES.find((v) => v.kind === 'integer'), 'x'), /whole number/);
 });
+
+test('the accent is held to the text minimum: it colours the fallback links', () => {
+  const accent = PAIRS.find((p) => p.id === 'accent-bg');
+  assert.equal(accent.min, 4.5);
+  // #6b8cff on white is about 3.3:1: enough for a border, not for a link's text.
+  const ratio = contrastRatio('#6b8cff', '#ffffff');
+  assert.ok(ratio > 3 && ratio < 4.5, String(ratio));
+  const row = checkContrast({ '--cf-color-accent': '#6b8cff' }, 'light').find((r) => r.id === 'accent-bg');
+  assert.equal(row.ok, false);
+});

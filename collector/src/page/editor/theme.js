@@ -46,7 +46,8 @@ export const PAIRS = [
   pair('muted-bg', 'muted', 'bg', 4.5, 'Secondary text on the background'),
   pair('accent-contrast-accent', 'accent-contrast', 'accent', 4.5, 'Button text on the accent'),
   pair('danger-bg', 'danger', 'bg', 4.5, 'Danger text on the background'),
-  pair('accent-bg', 'accent', 'bg', 3, 'Accent (focus rings, selected choices) on the background'),
+  // 4.5, not 3: the fallback's links are accent-coloured text (www/cancel-flow.css, .fallback a).
+  pair('accent-bg', 'accent', 'bg', 4.5, 'Accent on the background (links, focus rings, selected choices)'),
   pair('border-bg', 'border', 'bg', 3, 'Borders on the background'),
 ];
 
