@@ -129,6 +129,17 @@ fn the_editor_page_on_a_stored_flow_a_template_or_a_blank_flow() {
             assert_eq!(data["version"], 1);
             assert_eq!(data["document"], flow(15), "the stored document, not the template");
             assert!(html.contains("Version 1 is served now."));
+
+            // Behind a proxy: the host and scheme the browser asked for.
+            let r = client()
+                .get(s.url("/flows/box"))
+                .header("cookie", &cookie)
+                .header("x-forwarded-host", "collector.shop.example, inner")
+                .header("x-forwarded-proto", "https")
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(page_data(&r.text().await.unwrap())["origin"], "https://collector.shop.example");
         });
     }
 }

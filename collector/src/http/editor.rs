@@ -27,9 +27,14 @@ pub struct EditorQuery {
     template: Option<String>,
 }
 
-/// This collector's origin as the browser reached it (`https://` behind a TLS proxy).
+/// This collector's origin as the browser reached it: behind a proxy, the host it was asked
+/// for (`X-Forwarded-Host`, its first) and `https://` when it ended TLS. Shown in the
+/// page only (the embed snippet, a new flow's endpoint), so a client can only fool itself.
 fn origin(headers: &HeaderMap) -> String {
-    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("localhost");
+    let plain = |v: &str| !v.is_empty() && v.bytes().all(|b| b.is_ascii_alphanumeric() || b".-:[]".contains(&b));
+    let named = |name| headers.get(name).and_then(|h| h.to_str().ok()).and_then(|v| v.split(',').next()).map(str::trim);
+    let host =
+        named("x-forwarded-host").filter(|h| plain(h)).or(named("host").filter(|h| plain(h))).unwrap_or("localhost");
     let scheme = if session::is_https(headers) { "https" } else { "http" };
     format!("{scheme}://{host}")
 }

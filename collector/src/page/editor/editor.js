@@ -105,7 +105,15 @@ function showServerProblem() {
     if (line) line.textContent = `${path}: ${problem}`;
     if (control) control.setAttribute('aria-invalid', 'true');
   }
-  const link = control && control.id ? h('a', { href: `#${control.id}`, on: { click: (e) => { e.preventDefault(); control.focus(); } } }, `${path}: ${problem}`) : `${path ? `${path}: ` : ''}${problem}`;
+  // The link finds the field by its id when followed: the form may have been drawn anew since.
+  const goTo = (e) => {
+    e.preventDefault();
+    const el = $(control.id);
+    if (!el) return;
+    for (let d = el.closest('details'); d; d = d.parentElement.closest('details')) d.open = true;
+    el.focus();
+  };
+  const link = control && control.id ? h('a', { href: `#${control.id}`, on: { click: goTo } }, `${path}: ${problem}`) : `${path ? `${path}: ` : ''}${problem}`;
   // Said again only when it changes, so a screen reader is not told it on every keystroke.
   if (summary.dataset.said !== `${path}: ${problem}` || !summary.firstChild) {
     summary.replaceChildren(h('div', { class: 'notice' }, h('p', {}, h('strong', {}, 'Publishing waits for this to be fixed: '), link)));
@@ -226,17 +234,17 @@ function drawSnippet() {
     '. Add your shop\u2019s origin to the collector\u2019s --cors-origin.');
 }
 
-/** Publishes `document` (the draft by default): a new version, as a PUT would make. */
-async function publish(document = doc, what = 'Your changes') {
+/** Publishes `draft` (the editor's by default): a new version, as a PUT would make. */
+async function publish(draft = doc, what = 'Your changes') {
   const status = $('publish-status');
-  if (document === doc) {
+  if (draft === doc) {
     const checked = await validate();
     if (checked.status !== 200) { status.textContent = 'Not published: fix the problem shown above first.'; return; }
   }
   status.textContent = 'Publishing…';
   let r;
   try {
-    r = await fetch(`${base}/publish`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(document), credentials: 'same-origin' });
+    r = await fetch(`${base}/publish`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(draft), credentials: 'same-origin' });
   } catch {
     status.textContent = 'Not published: the collector could not be reached. Your draft is kept.';
     return;
@@ -256,14 +264,14 @@ async function publish(document = doc, what = 'Your changes') {
 
 const versions = initVersions({
   flowId,
-  open: (document, n) => {
-    doc = document;
+  open: (version, n) => {
+    doc = version;
     localProblems.clear();
     draw();
     ctx.changed();
     $('publish-status').textContent = `Version ${n} is in the editor. Publish it to serve it again.`;
   },
-  publishAgain: (document, n) => publish(document, `Version ${n}`),
+  publishAgain: (version, n) => publish(version, `Version ${n}`),
 });
 
 /** Loads the built-in texts of `lang` (for the placeholders), then redraws. */

@@ -226,11 +226,18 @@ function messages(ctx) {
   const lang = ctx.lang();
   const keys = Object.keys(ctx.builtinCatalog('en'));
   const written = Object.keys(getAt(ctx.doc(), ['config', 'texts', lang]) || {}).length;
-  const details = h('details', { class: 'messages', props: { open: messagesOpen }, on: { toggle: (e) => { messagesOpen = e.target.open; } } },
+  // The 100-odd fields are drawn only while the list is open.
+  const fields = h('div', { class: 'message-fields' });
+  const fill = () => fields.replaceChildren(...(messagesOpen
+    ? keys.map((key) => text(ctx, ['config', 'texts', lang, key], key, { placeholder: ctx.builtin(lang, key) || ctx.builtin('en', key) }))
+    : []));
+  const details = h('details', { class: 'messages', props: { open: messagesOpen }, on: { toggle: (e) => { messagesOpen = e.target.open; fill(); } } },
     h('summary', {}, `The widget’s messages in ${ctx.langName(lang)} (${written} of ${keys.length} written)`),
     h('p', { class: 'hint' }, 'Leave a message empty to keep the widget’s own, shown as the placeholder. Keep the words in braces, such as {date}, as they are.'),
-    keys.map((key) => text(ctx, ['config', 'texts', lang, key], key, { placeholder: ctx.builtin(lang, key) || ctx.builtin('en', key) })));
-  return section('messages', 'Messages', details);
+    fields);
+  fill();
+  // A problem with a message shows here too while the list is closed.
+  return section('messages', 'Messages', h('div', { 'data-path': 'config.texts' }, details, h('p', { class: 'field-error', id: 'f-config-texts-error' })));
 }
 
 /** The base config's sections. */
