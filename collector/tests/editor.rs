@@ -23,20 +23,6 @@ fn client() -> reqwest::Client {
     reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap()
 }
 
-/// Signs in through the form with `next`; the cookie and where it sent the browser.
-async fn sign_in(s: &Server, next: &str) -> (String, String) {
-    let r = client()
-        .post(s.url("/insights/sign-in"))
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(format!("key={KEY}&next={next}"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    let cookie = r.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_string();
-    (cookie, r.headers()[LOCATION].to_str().unwrap().to_string())
-}
-
 /// A GET with the session: status, headers and body.
 async fn get(s: &Server, cookie: &str, path: &str) -> (StatusCode, reqwest::header::HeaderMap, String) {
     let r = client().get(s.url(path)).header("cookie", cookie).send().await.unwrap();
@@ -86,11 +72,11 @@ fn the_editor_page_on_a_stored_flow_a_template_or_a_blank_flow() {
             let r = client().get(s.url("/flows/winter%20box")).send().await.unwrap();
             let html = r.text().await.unwrap();
             assert!(html.contains(r#"name="next" value="flows/winter%20box""#), "{html}");
-            let (cookie, location) = sign_in(&s, "flows/winter%2520box").await;
+            let (cookie, location) = s.sign_in(KEY, Some("flows/winter%2520box")).await;
             assert_eq!(location, "/flows/winter%20box");
-            let (_, elsewhere) = sign_in(&s, "https://evil.example/").await;
+            let (_, elsewhere) = s.sign_in(KEY, Some("https://evil.example/")).await;
             assert_eq!(elsewhere, "/insights", "only this collector's pages");
-            let (_, up) = sign_in(&s, "flows/..").await;
+            let (_, up) = s.sign_in(KEY, Some("flows/..")).await;
             assert_eq!(up, "/insights");
 
             // A template for a new flow: its document for this id, outcomes to this collector.
@@ -117,9 +103,7 @@ fn the_editor_page_on_a_stored_flow_a_template_or_a_blank_flow() {
             assert_eq!(blank["document"]["config"]["survey"]["reasons"][0]["preset"], "too_expensive");
 
             // Nothing was stored by opening editors.
-            let listed: Value =
-                client().get(s.url("/v1/flows")).bearer_auth(KEY).send().await.unwrap().json().await.unwrap();
-            assert_eq!(listed, json!([]));
+            assert_eq!(s.admin_json("/v1/flows", KEY).await, json!([]));
 
             // A stored flow: its latest document, whatever it says (its text cannot close the data).
             put(&s, &flow(15)).await;
@@ -148,7 +132,7 @@ fn the_editor_page_on_a_stored_flow_a_template_or_a_blank_flow() {
 fn the_modules_are_served_and_every_import_among_them_is_one_of_them() {
     let s = Server::start(Db::Sqlite, &["--allow-unsigned", "--admin-key", KEY]);
     rt().block_on(async {
-        let (cookie, _) = sign_in(&s, "flows").await;
+        let (cookie, _) = s.sign_in(KEY, Some("flows")).await;
         let (_, _, html) = get(&s, &cookie, "/flows/box").await;
         let entry = html.split(r#"<script type="module" src=""#).nth(1).unwrap().split('"').next().unwrap();
         assert!(entry.starts_with("/insights/editor/editor.js?v="), "{entry}");
@@ -182,7 +166,7 @@ fn the_modules_are_served_and_every_import_among_them_is_one_of_them() {
 fn the_new_flow_form_opens_the_editor_on_its_template() {
     let s = Server::start(Db::Sqlite, &["--allow-unsigned", "--admin-key", KEY]);
     rt().block_on(async {
-        let (cookie, _) = sign_in(&s, "flows").await;
+        let (cookie, _) = s.sign_in(KEY, Some("flows")).await;
         let r = client()
             .get(s.url("/flows?new_flow_id=winter+box&template=saas-tiers"))
             .header("cookie", &cookie)
@@ -205,7 +189,7 @@ fn what_changed_between_two_versions() {
     for db in Db::all() {
         let s = Server::start(db, &["--allow-unsigned", "--admin-key", KEY]);
         rt().block_on(async {
-            let (cookie, _) = sign_in(&s, "flows").await;
+            let (cookie, _) = s.sign_in(KEY, Some("flows")).await;
             put(&s, &flow(15)).await;
             let mut second = flow(20);
             second["config"]["offers"].as_object_mut().unwrap().remove("pause");

@@ -53,16 +53,9 @@ async fn get(s: &Server, path: &str, cookie: Option<&str>) -> (StatusCode, Heade
 
 /// Signs in from the experiments page's form; returns the `cf_session=…` pair.
 async fn cookie(s: &Server) -> String {
-    let r = client()
-        .post(s.url("/insights/sign-in"))
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(format!("key={KEY}&next=experiments"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    assert_eq!(r.headers()["location"], "/insights/experiments", "back to the experiments");
-    r.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_string()
+    let (cookie, location) = s.sign_in(KEY, Some("experiments")).await;
+    assert_eq!(location, "/insights/experiments", "back to the experiments");
+    cookie
 }
 
 /// `1234` → `1,234`.
@@ -109,15 +102,7 @@ fn the_experiments_page_shows_each_experiment_behind_the_sign_in() {
                     .unwrap();
                 assert_eq!(r.status(), StatusCode::OK);
             }
-            let api: Value = client()
-                .get(s.url("/v1/experiments/exp-1"))
-                .bearer_auth(KEY)
-                .send()
-                .await
-                .unwrap()
-                .json()
-                .await
-                .unwrap();
+            let api = s.admin_json("/v1/experiments/exp-1", KEY).await;
             let required = api["required_per_arm"].as_u64().unwrap();
 
             let (status, _, html) = get(&s, "/insights/experiments", Some(&cookie)).await;

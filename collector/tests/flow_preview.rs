@@ -32,17 +32,7 @@ fn draft() -> Value {
 }
 
 async fn cookie(s: &Server) -> String {
-    let r = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap()
-        .post(format!("{}/insights/sign-in", s.base))
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(format!("key={KEY}"))
-        .send()
-        .await
-        .unwrap();
-    r.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_string()
+    s.sign_in(KEY, None).await.0
 }
 
 /// `POST /flows/box/<action>` with `body`, the session's cookie and an `Origin` if given.
@@ -130,16 +120,7 @@ fn a_draft_resolved_for_a_typed_in_customer_and_nothing_stored() {
 
             // Nothing was stored: no flow, no experiment, no assignment.
             for path in ["/v1/flows", "/v1/experiments"] {
-                let listed: Value = reqwest::Client::new()
-                    .get(format!("{}{path}", s.base))
-                    .bearer_auth(KEY)
-                    .send()
-                    .await
-                    .unwrap()
-                    .json()
-                    .await
-                    .unwrap();
-                assert_eq!(listed, json!([]), "{db:?} {path}");
+                assert_eq!(s.admin_json(path, KEY).await, json!([]), "{db:?} {path}");
             }
         });
     }
@@ -185,15 +166,7 @@ fn publishing_from_the_page_writes_a_version_as_a_put_would() {
                 (StatusCode::OK, json!({ "flow_id": "box", "version": 1 })),
                 "the same JSON keeps the version"
             );
-            let stored: Value = reqwest::Client::new()
-                .get(format!("{}/v1/flows/box", s.base))
-                .bearer_auth(KEY)
-                .send()
-                .await
-                .unwrap()
-                .json()
-                .await
-                .unwrap();
+            let stored = s.admin_json("/v1/flows/box", KEY).await;
             assert_eq!(stored["version"], 1, "{db:?} {stored}");
             assert_eq!(stored["flow"], draft());
         });

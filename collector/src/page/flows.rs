@@ -6,7 +6,7 @@
 
 use super::editor::templates::TEMPLATES;
 use super::words::{date, num};
-use super::{layout, table, Current, Params};
+use super::{encode, layout, table, Current, Params};
 use crate::store::FlowSummary;
 use maud::{html, Markup};
 use time::format_description::well_known::Rfc3339;
@@ -45,17 +45,17 @@ pub fn page(flows: &[FlowSummary], params: &Params) -> Markup {
                     &["Flow", "#Version", "Last change", "Experiment", "As JSON"],
                     flows.iter().map(|f| vec![
                         html! {
-                            a href=(format!("/flows/{}", urlencoding(&f.flow_id)))
+                            a href=(format!("/flows/{}", encode(&f.flow_id)))
                                 aria-label=(format!("Edit {}", f.flow_id)) { code { (f.flow_id) } }
                         },
                         html! { (f.version) },
                         html! { (changed(&f.updated_at)) },
                         html! { @match &f.experiment_id { Some(e) => code { (e) }, None => "none" } },
                         html! {
-                            a href=(format!("/v1/flows/{}", urlencoding(&f.flow_id)))
+                            a href=(format!("/v1/flows/{}", encode(&f.flow_id)))
                                 aria-label=(format!("Document of {}", f.flow_id)) { "Document" }
                             " · "
-                            a href=(format!("/v1/flows/{}/versions", urlencoding(&f.flow_id)))
+                            a href=(format!("/v1/flows/{}/versions", encode(&f.flow_id)))
                                 aria-label=(format!("Versions of {}", f.flow_id)) { "Versions" }
                         },
                     ]),
@@ -83,16 +83,6 @@ pub fn page(flows: &[FlowSummary], params: &Params) -> Markup {
         }
     };
     layout("Flows", Current::Flows, true, params, body)
-}
-
-/// A path segment with everything but unreserved characters percent-encoded.
-fn urlencoding(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 #[cfg(test)]

@@ -63,6 +63,34 @@ impl Server {
         format!("{}{path}", self.base)
     }
 
+    /// Signs in through the pages' form with `key` (and `next`, written into the form as it
+    /// is given, already form-encoded); the answer must be a `303`. Returns the session
+    /// cookie as a `Cookie` header wants it (`cf_session=…`) and where the browser is sent.
+    pub async fn sign_in(&self, key: &str, next: Option<&str>) -> (String, String) {
+        let body = match next {
+            Some(next) => format!("key={key}&next={next}"),
+            None => format!("key={key}"),
+        };
+        let r = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap()
+            .post(self.url("/insights/sign-in"))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), reqwest::StatusCode::SEE_OTHER, "signing in");
+        let cookie = r.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_string();
+        (cookie, r.headers()["location"].to_str().unwrap().to_string())
+    }
+
+    /// `GET path` with the admin key: the JSON answer.
+    pub async fn admin_json(&self, path: &str, key: &str) -> serde_json::Value {
+        reqwest::Client::new().get(self.url(path)).bearer_auth(key).send().await.unwrap().json().await.unwrap()
+    }
+
     /// Posts `outcome` unsigned as the widget would; returns the status and the answer's text.
     pub async fn post_outcome(&self, outcome: &serde_json::Value) -> (reqwest::StatusCode, String) {
         super::server::post_outcome(&self.base, outcome).await

@@ -4,7 +4,7 @@
 // tells the editor (`ctx.changed()`); adding, removing or moving a list item redraws
 // the form (`ctx.changed(true)`), keeping the focus where it was.
 
-import { h, pathKey, idOf, getAt, setAt, copy, typed } from './dom.js';
+import { h, pathKey, idOf, getAt, setAt, copy } from './dom.js';
 
 /** The error line and hint of a field, and the ids that describe it. */
 function described(id, hint) {
@@ -210,4 +210,3 @@ export const section = (id, title, ...children) =>
 /** A group of fields with a legend. */
 export const group = (legend, ...children) => h('fieldset', { class: 'group' }, h('legend', {}, legend), children);
 
-export { typed };
